@@ -1,0 +1,16 @@
+# Xapian ships no CMake package: find it through pkg-config, else by hand, as Xapian::Xapian.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(PC_XAPIAN QUIET xapian-core)
+endif()
+find_path(Xapian_INCLUDE_DIR xapian.h HINTS ${PC_XAPIAN_INCLUDE_DIRS})
+find_library(Xapian_LIBRARY NAMES xapian HINTS ${PC_XAPIAN_LIBRARY_DIRS})
+set(Xapian_VERSION ${PC_XAPIAN_VERSION})
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(Xapian REQUIRED_VARS Xapian_LIBRARY Xapian_INCLUDE_DIR VERSION_VAR Xapian_VERSION)
+if(Xapian_FOUND AND NOT TARGET Xapian::Xapian)
+  add_library(Xapian::Xapian UNKNOWN IMPORTED)
+  set_target_properties(Xapian::Xapian PROPERTIES IMPORTED_LOCATION "${Xapian_LIBRARY}"
+                        INTERFACE_INCLUDE_DIRECTORIES "${Xapian_INCLUDE_DIR}")
+endif()
+mark_as_advanced(Xapian_INCLUDE_DIR Xapian_LIBRARY)

@@ -1,0 +1,147 @@
+#include "options.hpp"
+
+#include <aides/errors.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace aides::cli {
+
+namespace {
+
+po::options_description describe() {
+    po::options_description options("Options");
+    options.add_options()
+        ("help,h", "show this help and exit")
+        ("db", po::value<std::string>(), "index directory (created if missing)")
+        ("input,i", po::value<std::vector<std::string>>()->composing(),
+         "records to add or replace: JSON Lines, a JSON array or an Aides-territoires API page; `-` reads stdin (repeatable)")
+        ("format", po::value<std::string>()->default_value("auto"), "input format: auto, jsonl, json")
+        ("skip-invalid", "index the valid records even when some are bad (they are still reported)")
+        ("check", "validate the inputs and report, write nothing")
+        ("delete", po::value<std::vector<std::string>>()->multitoken()->composing(), "remove these aid ids")
+        ("sync", po::value<std::vector<std::string>>()->composing(),
+         "make the index equal to this full dump: add, replace, and remove the aids not in it (repeatable)")
+        ("geo", po::value<std::string>(), "geography: a geography.tsv or an npm data/ directory (default: the one fetched by make)")
+        ("taxonomy", po::value<std::string>(), "themes and categories JSON (default: corpus/taxonomy.json)")
+        ("synonyms", po::value<std::string>(), "synonym dictionary (default: corpus/synonyms.txt)")
+        ("adhoc", po::value<std::vector<std::string>>()->composing(),
+         "NAME=FILE: ad-hoc perimeter adhoc:NAME made of the INSEE codes in FILE (repeatable)")
+        ("quiet,q", "print errors only");
+    return options;
+}
+
+}  // namespace
+
+std::string index_help() {
+    std::ostringstream out;
+    out << "usage: aides-index --db DIR [--input FILE|-]... [options]\n\n"
+           "Adds or replaces aids in a search index, atomically: when any record is bad nothing is\n"
+           "written (exit 1) unless --skip-invalid is given. Bad records are reported as FILE:LINE: reason.\n\n"
+        << describe()
+        << "\nExamples:\n"
+           "  aides-index --db idx --input corpus/aides.jsonl --adhoc pvd=corpus/adhoc/pvd-extrait.txt\n"
+           "  aides-index --db idx --input new.jsonl --skip-invalid\n"
+           "  aides-index --db idx --check --input export.json\n"
+           "  aides-index --db idx --delete pvd-001 pvd-002\n"
+           "  aides-index --db idx --sync full-dump.jsonl\n\n"
+           "Exit codes: 0 success, 1 bad data or I/O error (index unchanged), 2 usage error.\n";
+    return out.str();
+}
+
+IndexParams parse_index_args(int argc, const char* const* argv) {
+    IndexParams params;
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(describe()).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    if (vm.count("help")) {
+        params.help = true;
+        return params;
+    }
+    if (!vm.count("db")) throw UsageError("--db DIR is required");
+    params.db = vm["db"].as<std::string>();
+    if (vm.count("input")) params.inputs = vm["input"].as<std::vector<std::string>>();
+    if (vm.count("sync")) params.sync_inputs = vm["sync"].as<std::vector<std::string>>();
+    if (vm.count("delete")) params.delete_ids = vm["delete"].as<std::vector<std::string>>();
+    if (!params.sync_inputs.empty() && !params.inputs.empty()) throw UsageError("give --input or --sync, not both");
+    std::string format = vm["format"].as<std::string>();
+    if (format == "auto") params.ingest.format = InputFormat::automatic;
+    else if (format == "jsonl") params.ingest.format = InputFormat::jsonl;
+    else if (format == "json") params.ingest.format = InputFormat::json;
+    else throw UsageError("unknown --format \"" + format + "\" (expected auto, jsonl or json)", format);
+    params.ingest.skip_invalid = vm.count("skip-invalid") > 0;
+    params.ingest.dry_run = vm.count("check") > 0;
+    params.quiet = vm.count("quiet") > 0;
+    if (vm.count("geo")) params.index.geography_path = vm["geo"].as<std::string>();
+    if (vm.count("taxonomy")) params.index.taxonomy_path = vm["taxonomy"].as<std::string>();
+    if (vm.count("synonyms")) params.index.synonyms_path = vm["synonyms"].as<std::string>();
+    if (vm.count("adhoc")) {
+        for (const auto& spec : vm["adhoc"].as<std::vector<std::string>>()) {
+            auto eq = spec.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+                throw UsageError("--adhoc expects NAME=FILE, got \"" + spec + "\"", spec);
+            params.index.adhoc.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+        }
+    }
+    return params;
+}
+
+int run_index(const IndexParams& params, std::ostream& out, std::ostream& err) {
+    (void)out;
+    try {
+        Index index = Index::open(params.db, params.index);
+        IngestOptions options = params.ingest;
+        auto started = std::chrono::steady_clock::now();
+        if (!params.quiet)
+            options.progress = [&](std::size_t read, const std::string& source) {
+                double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                err << "aides-index: " << read << " records read (" << source << ", "
+                    << static_cast<long>(read / std::max(seconds, 1e-3)) << " records/s)\n";
+            };
+        int status = 0;
+        if (!params.delete_ids.empty() && !options.dry_run) {
+            std::size_t removed = index.remove(params.delete_ids);
+            if (!params.quiet) err << "aides-index: " << removed << " of " << params.delete_ids.size() << " ids removed\n";
+        }
+        bool has_inputs = !params.inputs.empty() || !params.sync_inputs.empty();
+        if (has_inputs || params.delete_ids.empty()) {
+            IngestReport report = params.sync_inputs.empty() ? index.ingest(params.inputs, options)
+                                                             : index.sync(params.sync_inputs, options);
+            for (const auto& issue : report.errors) err << issue.to_string() << "\n";
+            if (!params.quiet)
+                for (const auto& issue : report.warnings) err << "warning: " << issue.to_string() << "\n";
+            if (!params.quiet) {
+                err << "aides-index: " << report.read << " read, " << report.indexed << " valid" << ", "
+                    << report.rejected << " rejected";
+                if (!params.sync_inputs.empty()) err << ", " << report.deleted << " removed";
+                err << "; ";
+                if (options.dry_run) err << "checked only, nothing written\n";
+                else if (report.committed) err << "committed, index holds " << index.size() << " aids\n";
+                else err << "nothing written (fix the records or use --skip-invalid)\n";
+            }
+            if (!report.errors.empty() && (!options.skip_invalid || options.dry_run)) status = 1;
+        }
+        return status;
+    } catch (const UsageError& e) {
+        err << "aides-index: " << e.what() << "\n";
+        return 2;
+    } catch (const DataError& e) {
+        err << "aides-index: " << (e.source().empty() ? "" : e.source() + (e.line() ? ":" + std::to_string(e.line()) : "") + ": ")
+            << e.what() << "\n";
+        return 1;
+    } catch (const Error& e) {
+        err << "aides-index: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace aides::cli

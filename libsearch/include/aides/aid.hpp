@@ -1,0 +1,42 @@
+#pragma once
+/** @file aid.hpp
+ *  @brief The canonical aid record (Aides-territoires API v1.6 field names) and its JSON form.
+ */
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aides {
+
+/** @brief One aid. Enumerated fields hold machine values (`grant`, `commune`...), dates hold
+ *  `YYYY-MM-DD`. A default-constructed Aid is not valid: id and name are required. */
+struct Aid {
+    std::string id;  ///< always a string: 112 and "112" are the same aid
+    std::string slug, url, name, name_initial, short_title;
+    std::string description, eligibility, project_examples;  ///< may hold HTML
+    std::vector<std::string> financers, instructors;
+    std::vector<std::string> programs;    ///< programme slugs
+    std::vector<std::string> categories;  ///< category slugs of the taxonomy
+    std::vector<std::string> targeted_audiences, aid_types, mobilization_steps, destinations;
+    std::string recurrence;  ///< oneoff, ongoing, recurring or empty
+    bool is_call_for_project = false;
+    bool is_charged = false;
+    std::string perimeter = "country:FRA";  ///< SCALE:CODE
+    std::optional<std::string> start_date, predeposit_date, submission_deadline;
+    std::optional<int> subvention_rate_lower_bound, subvention_rate_upper_bound;
+    std::optional<long long> loan_amount, recoverable_advance_amount;
+    std::string date_published, date_updated;  ///< ISO date or date-time, may be empty
+    std::string status = "published";
+    std::optional<std::string> generic_aid;  ///< id of the generic aid this one localises
+
+    /** @brief True when the aid can be found by searches (status `published`). */
+    bool searchable() const { return status == "published"; }
+    bool operator==(const Aid&) const = default;
+};
+
+/** @brief The canonical JSON object of an aid (one line, fields in contract order, empty
+ *  optional fields omitted). Re-reading it gives the same Aid. */
+std::string to_json(const Aid& aid);
+
+}  // namespace aides

@@ -1,0 +1,52 @@
+#pragma once
+/** @file analysis.hpp
+ *  @brief French text analysis, the same at index and query time: HTML stripping, Unicode
+ *  normalisation (NFKC, case folding, accents and ligatures), ICU word breaking, elisions,
+ *  acronyms, stopwords and Snowball French stems that survive missing accents.
+ */
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aides {
+
+/** @brief A word of a text after analysis. */
+struct Word {
+    std::string form;        ///< lower case, no accents, no ligatures: `coeur`, `mobilites`
+    std::string accented;    ///< lower case with accents kept: `mobilités` (for stemming)
+    unsigned position = 0;   ///< 0-based word position in the text
+    bool stopword = false;
+    bool joined = false;     ///< joined to the previous word by a hyphen (`centre-bourg`)
+};
+
+/** @brief The analyser. Not thread-safe: use one per thread (they are cheap to copy). */
+class Analyzer {
+  public:
+    Analyzer();
+    ~Analyzer();
+    Analyzer(const Analyzer&);
+    Analyzer& operator=(const Analyzer&);
+    Analyzer(Analyzer&&) noexcept;
+    Analyzer& operator=(Analyzer&&) noexcept;
+
+    /** @brief The words of a plain text, in order. */
+    std::vector<Word> words(std::string_view text) const;
+    /** @brief The stem terms of one analysed word form: the stems of its accented and its
+     *  accent-free spellings, accent-free (one or two strings). `accented` is the word as
+     *  written (folded), or empty when only the form is known. */
+    std::vector<std::string> stems(std::string_view form, std::string_view accented = {}) const;
+    /** @brief Lower case, accents and ligatures removed, NFKC: `Cœur` -> `coeur`. */
+    std::string fold(std::string_view text) const;
+
+    /** @brief Removes HTML tags and decodes entities, keeping word boundaries. */
+    static std::string strip_html(std::string_view html);
+    /** @brief True for a French stopword (given in folded form). */
+    static bool is_stopword(std::string_view folded);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aides

@@ -1,0 +1,126 @@
+#pragma once
+/** @file geography.hpp
+ *  @brief French administrative geography (COG 2026) and perimeters: which perimeters contain
+ *  a commune, which lie inside or around a wider perimeter, commune profiles.
+ */
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aides {
+
+/** @brief Perimeter scales, narrowest first (the order of relevance without text). */
+enum class Scale { commune, epci, adhoc, department, region, mainland, overseas, country, continent };
+
+/** @brief The scale's word in `SCALE:CODE` (`commune`, `epci`...). */
+std::string_view scale_name(Scale scale);
+/** @brief Parses a scale word or an Aides-territoires label (`Département`, `Commune`...). */
+std::optional<Scale> parse_scale(std::string_view text);
+
+/** @brief A perimeter `SCALE:CODE`. */
+struct Perimeter {
+    Scale scale = Scale::country;
+    std::string code = "FRA";
+
+    /** @brief `SCALE:CODE`, e.g. `department:29`. */
+    std::string to_string() const;
+    /** @brief Parses `SCALE:CODE`; nullopt when malformed or the scale is unknown. */
+    static std::optional<Perimeter> parse(std::string_view text);
+    bool operator==(const Perimeter&) const = default;
+    auto operator<=>(const Perimeter&) const = default;
+};
+
+/** @brief A code and its name, e.g. {"29", "Finistère"}. */
+struct Place {
+    std::string code;
+    std::string name;
+    bool operator==(const Place&) const = default;
+};
+
+/** @brief What the engine knows of a commune (see `aides-search --profile`). */
+struct CommuneProfile {
+    std::string code;
+    std::string name;
+    std::int64_t population = 0;
+    std::optional<Place> epci;  ///< nullopt for the few communes outside any EPCI
+    Place department;
+    std::optional<Place> region;  ///< nullopt in the overseas collectivities
+    std::string zone;             ///< `mainland` or `overseas`
+    std::vector<std::string> postcodes;
+    std::vector<std::string> perimeters;  ///< every perimeter making an aid eligible, narrowest first
+};
+
+/** @brief The geography: communes, EPCIs, departments, regions and ad-hoc lists. Immutable once
+ *  loaded except for add_adhoc(); copies share the national data. Thread-safe for reading. */
+class Geography {
+  public:
+    /** @brief An empty geography (only the country, continent and zones). */
+    Geography();
+    ~Geography();
+    Geography(const Geography&);
+    Geography& operator=(const Geography&);
+    Geography(Geography&&) noexcept;
+    Geography& operator=(Geography&&) noexcept;
+
+    /** @brief Reads the compact `geography.tsv` form. @throws DataError naming file and line. */
+    static Geography load(const std::string& path);
+    /** @brief Parses the compact form held in memory; `source` names it in errors. */
+    static Geography parse(std::string_view text, const std::string& source);
+    /** @brief Converts the npm `@etalab/decoupage-administratif` data directory (communes.json,
+     *  epci.json, departements.json, regions.json), keeping `commune-actuelle` communes only.
+     *  @throws DataError */
+    static Geography from_npm(const std::string& data_dir);
+    /** @brief The compact form that load()/parse() read. Ad-hoc lists are not included. */
+    std::string serialize() const;
+
+    /** @brief Adds or replaces the ad-hoc perimeter `adhoc:NAME` made of these INSEE codes.
+     *  @return the codes that are not communes of the geography (kept anyway). */
+    std::vector<std::string> add_adhoc(const std::string& name, std::vector<std::string> codes);
+    /** @brief Reads an ad-hoc list: one INSEE code per line (first CSV field also accepted,
+     *  `#` comments, a non-code header line skipped). @throws DataError */
+    static std::vector<std::string> read_adhoc_file(const std::string& path);
+    /** @brief Names of the ad-hoc perimeters, sorted. */
+    std::vector<std::string> adhoc_names() const;
+    /** @brief Members of an ad-hoc perimeter, sorted; empty when unknown. */
+    std::vector<std::string> adhoc_members(const std::string& name) const;
+
+    std::size_t commune_count() const;
+    /** @brief Every commune code, sorted. */
+    std::vector<std::string> commune_codes() const;
+    /** @brief The profile of a commune by INSEE code; nullopt when unknown. */
+    std::optional<CommuneProfile> profile(std::string_view code) const;
+    /** @brief Codes of the communes whose name (accent- and case-insensitive) or postcode is `query`. */
+    std::vector<std::string> find_communes(std::string_view query) const;
+    /** @brief Resolves a user's commune: INSEE code, unique name or postcode.
+     *  @throws UsageError for an unknown or ambiguous commune, listing the candidates. */
+    std::string resolve_commune(std::string_view query) const;
+
+    /** @brief True when the perimeter exists (a known code of its scale). */
+    bool knows(const Perimeter& perimeter) const;
+    /** @brief Human name of a perimeter (`Finistère`), or its code when unknown. */
+    std::string name_of(const Perimeter& perimeter) const;
+    /** @brief Finds a perimeter by its name at a scale (accent- and case-insensitive). */
+    std::optional<Perimeter> find_by_name(Scale scale, std::string_view name) const;
+
+    /** @brief Every perimeter that contains the commune, the commune included: commune, EPCI,
+     *  department, region, zone, country, continent, ad-hoc lists. Empty for an unknown code. */
+    std::vector<Perimeter> perimeters_of_commune(std::string_view code) const;
+    /** @brief Perimeters strictly containing `perimeter` (for an EPCI over two departments, both).
+     *  Ad-hoc perimeters are not included: they are linked by shared communes at search time. */
+    std::vector<Perimeter> ancestors(const Perimeter& perimeter) const;
+    /** @brief Ad-hoc perimeters sharing at least one commune with `perimeter`. */
+    std::vector<Perimeter> adhoc_overlapping(const Perimeter& perimeter) const;
+    /** @brief True when `inner` lies inside `outer` (or equals it). */
+    bool contains(const Perimeter& outer, const Perimeter& inner) const;
+
+  private:
+    struct Data;
+    std::shared_ptr<const Data> data_;
+    struct Adhoc;
+    std::shared_ptr<Adhoc> adhoc_;
+};
+
+}  // namespace aides

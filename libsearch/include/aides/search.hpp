@@ -1,0 +1,106 @@
+#pragma once
+/** @file search.hpp
+ *  @brief Searching an index: request, results, facets, explanations, commune profiles.
+ */
+#include <aides/aid.hpp>
+#include <aides/geography.hpp>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aides {
+
+enum class Order { relevance, deadline, published };
+
+/** @brief A search. Repeated values of one field are OR-ed, different fields AND-ed. Values
+ *  accept machine values, `-` spellings and French labels, case-insensitively. */
+struct SearchRequest {
+    std::string text;       ///< words AND-ed, `,` OR-groups, `"phrase"`, `-exclusion`
+    std::string commune;    ///< INSEE code, unique name or postcode; empty: none
+    std::string perimeter;  ///< `SCALE:CODE`; empty: none
+    std::vector<std::string> audiences;  ///< default with a commune and no audience: `commune`
+    std::vector<std::string> themes, categories, aid_types;  ///< aid types include the two groups
+    std::vector<std::string> steps, destinations, programs, backers, recurrences;
+    bool call_for_projects = false;
+    std::optional<bool> is_charged;
+    std::string apply_before;    ///< YYYY-MM-DD: deadline on or before
+    std::string published_after; ///< YYYY-MM-DD: published on or after
+    std::string today;           ///< YYYY-MM-DD, default the real date
+    bool include_expired = false;
+    Order order = Order::relevance;
+    int page = 1;   ///< 1-based
+    int size = 20;  ///< 1..1000
+    bool facets = false;
+    bool explain = false;
+    std::string like;  ///< an aid id: aids similar to it
+    std::string portal_path;  ///< a portal JSON file (base filters, highlighted and excluded ids)
+};
+
+/** @brief Why an aid matched (`--explain`). */
+struct Explanation {
+    std::string perimeter;  ///< e.g. `epci:200067197 via commune 29019`
+    std::vector<std::string> filters;  ///< the filters it passed, `audience:commune`...
+    std::map<std::string, std::vector<std::string>> matched;  ///< field -> query words found
+};
+
+struct SearchHit {
+    Aid aid;
+    double score = 0;  ///< relevance in [0, 1] with text, 0 without
+    std::string snippet;  ///< HTML-escaped extract of the description, matches in <mark>
+    std::optional<Explanation> why;
+};
+
+/** @brief Facet name (`themes`, `categories`, `aid_types`, `targeted_audiences`, `programs`,
+ *  `backers`) -> value -> number of matching aids. */
+using Facets = std::map<std::string, std::map<std::string, std::size_t>>;
+
+struct SearchResponse {
+    std::size_t count = 0;  ///< exact number of matching aids
+    int page = 1;
+    int size = 20;
+    std::vector<SearchHit> results;
+    std::optional<Facets> facets;
+    std::optional<std::string> suggestion;  ///< "did you mean", when a word is unknown
+    bool relaxed = false;                   ///< a group of words was relaxed
+    std::vector<std::string> missing;       ///< the words left out by relaxation
+    std::vector<std::string> ignored;       ///< stopwords dropped from the text
+};
+
+/** @brief The contract's JSON of a response (`--format json`). */
+std::string to_json(const SearchResponse& response, const Geography* geography = nullptr);
+/** @brief One result as a JSON object (`--format jsonl`). */
+std::string to_json(const SearchHit& hit);
+/** @brief The contract's JSON of a commune profile. */
+std::string to_json(const CommuneProfile& profile);
+
+/** @brief A read-only handle on an index. Move-only; search() may be called from several
+ *  threads at once. Sees the last commit made when it was opened, and reopens itself when a
+ *  writer commits underneath. */
+class Searcher {
+  public:
+    /** @brief @throws IndexError when `dir` is missing, corrupt or of another format version. */
+    explicit Searcher(const std::string& dir);
+    ~Searcher();
+    Searcher(Searcher&&) noexcept;
+    Searcher& operator=(Searcher&&) noexcept;
+
+    /** @brief Runs a search. @throws UsageError for bad request values, IndexError on I/O. */
+    SearchResponse search(const SearchRequest& request) const;
+    /** @brief A commune's profile. @throws UsageError when unknown or ambiguous. */
+    CommuneProfile profile(const std::string& commune) const;
+    /** @brief The geography held by the index (ad-hoc lists included). */
+    const Geography& geography() const;
+    /** @brief The aid with this id, whatever its status; nullopt when absent. */
+    std::optional<Aid> get(const std::string& id) const;
+    /** @brief Number of aids in the index (any status). */
+    std::size_t size() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aides

@@ -1,0 +1,239 @@
+// Index: all-or-nothing writes of validated records into a Xapian database.
+#include <aides/index.hpp>
+
+#include <aides/errors.hpp>
+#include <aides/version.hpp>
+
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+#include "index/document_builder.hpp"
+#include "index/index_store.hpp"
+#include "index/schema.hpp"
+#include "analysis/text_utils.hpp"
+#include "json/record_reader.hpp"
+
+namespace aides {
+
+namespace fs = std::filesystem;
+
+struct Index::Impl {
+    std::string dir;
+    Xapian::WritableDatabase db;
+    Analyzer analyzer;
+    store::Catalogue catalogue;
+    // Metadata to write with the next transaction (new geography, taxonomy, lists...).
+    std::vector<std::pair<std::string, std::string>> pending_metadata;
+
+    // One transaction: `body` writes, then it commits unless `keep` says no. Nothing of a
+    // cancelled or failed transaction reaches the disk.
+    template <class Body>
+    bool transaction(Body&& body) {
+        return store::translate_errors(dir, [&] {
+            db.begin_transaction(true);
+            try {
+                for (const auto& [key, value] : pending_metadata) db.set_metadata(key, value);
+                db.set_metadata(schema::meta_format, std::to_string(index_format_version));
+                bool keep = body();
+                if (!keep) {
+                    db.cancel_transaction();
+                    return false;
+                }
+                db.commit_transaction();
+                pending_metadata.clear();
+                return true;
+            } catch (...) {
+                try {
+                    db.cancel_transaction();
+                } catch (const Xapian::Error&) {
+                }
+                throw;
+            }
+        });
+    }
+
+    // Validates and writes one record; false (with an issue) when it is bad.
+    bool write(SourcedAid& record, std::unordered_map<std::string, std::size_t>& seen, IngestReport& report) {
+        DocumentBuilder builder(catalogue, analyzer);
+        auto issue = [&](std::string field, std::string message) {
+            report.errors.push_back(RecordIssue{record.source, record.line, std::move(field), std::move(message)});
+            ++report.rejected;
+            return false;
+        };
+        auto [it, inserted] = seen.emplace(record.aid.id, record.line);
+        if (!inserted)
+            return issue("id", "duplicate id \"" + record.aid.id + "\" (first at line " + std::to_string(it->second) + ")");
+        std::vector<std::string> warnings;
+        try {
+            warnings = builder.validate(record.aid);
+        } catch (const DataError& e) {
+            seen.erase(record.aid.id);
+            return issue(e.field(), e.what());
+        }
+        for (auto& warning : warnings) report.warnings.push_back(RecordIssue{record.source, record.line, "", std::move(warning)});
+        std::vector<std::string> spelling;
+        Xapian::Document doc = builder.build(record.aid, spelling);
+        db.replace_document(schema::term(schema::id, record.aid.id), doc);
+        for (const auto& word : spelling) db.add_spelling(word);
+        ++report.indexed;
+        return true;
+    }
+
+    IngestReport run(const std::vector<std::string>& inputs, const IngestOptions& options, bool sync) {
+        IngestReport report;
+        std::unordered_map<std::string, std::size_t> seen;
+        bool committed = transaction([&] {
+            for (const auto& input : inputs) {
+                json_io::for_each_record(
+                    input, options.format,
+                    [&](SourcedAid&& record) {
+                        ++report.read;
+                        write(record, seen, report);
+                        if (options.progress && report.read % 10000 == 0) options.progress(report.read, input);
+                    },
+                    [&](RecordIssue&& issue) {
+                        report.errors.push_back(std::move(issue));
+                        ++report.rejected;
+                    });
+            }
+            if (sync && (report.errors.empty() || options.skip_invalid)) {
+                std::vector<std::string> stale;
+                for (auto it = db.allterms_begin(std::string(schema::id)); it != db.allterms_end(std::string(schema::id)); ++it) {
+                    std::string id = (*it).substr(schema::id.size());
+                    if (!seen.count(id)) stale.push_back(std::move(id));
+                }
+                for (const auto& id : stale) db.delete_document(schema::term(schema::id, id));
+                report.deleted = stale.size();
+            }
+            if (options.dry_run) return false;
+            return report.errors.empty() || options.skip_invalid;
+        });
+        report.committed = committed;
+        if (!committed) {
+            if (!options.dry_run) report.indexed = 0;
+            report.deleted = 0;
+        }
+        return report;
+    }
+};
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() = default;
+Index::Index(Index&&) noexcept = default;
+Index& Index::operator=(Index&&) noexcept = default;
+
+Index Index::open(const std::string& dir, const IndexOptions& options) {
+    auto impl = std::make_unique<Impl>();
+    impl->dir = dir;
+    std::error_code ec;
+    if (fs::exists(dir, ec)) {
+        if (!fs::is_directory(dir, ec)) throw IndexError(dir + ": exists and is not a directory");
+        // Never write Xapian files into a directory that holds something else.
+        bool empty = fs::is_empty(dir, ec);
+        if (!empty && !fs::exists(fs::path(dir) / "iamglass") && !fs::exists(fs::path(dir) / "iamchert"))
+            throw IndexError(dir + ": not an aides index (a non-empty directory without a Xapian database)");
+    }
+    store::translate_errors(dir, [&] {
+        impl->db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
+        store::check_format(impl->db, dir);
+        return 0;
+    });
+    store::Catalogue& catalogue = impl->catalogue;
+    store::translate_errors(dir, [&] {
+        catalogue = store::load_catalogue(impl->db, dir, impl->analyzer);
+        return 0;
+    });
+    auto& pending = impl->pending_metadata;
+    bool fresh = impl->db.get_metadata(schema::meta_format).empty();
+
+    // Reference data given now replaces the stored one; a new index stores the defaults.
+    if (!options.geography_path.empty() || (fresh && impl->db.get_metadata(schema::meta_geography).empty())) {
+        std::string path = options.geography_path.empty() ? store::default_geography_path() : options.geography_path;
+        if (!options.geography_path.empty() || fs::exists(path)) {
+            Geography geography = store::load_geography(path);
+            for (const auto& name : catalogue.geography.adhoc_names())
+                geography.add_adhoc(name, catalogue.geography.adhoc_members(name));
+            catalogue.geography = std::move(geography);
+            pending.emplace_back(schema::meta_geography, catalogue.geography.serialize());
+        }
+    }
+    if (!options.taxonomy_path.empty() || fresh) {
+        std::string path = options.taxonomy_path.empty() ? store::default_taxonomy_path() : options.taxonomy_path;
+        catalogue.taxonomy = Taxonomy::load(path);
+        pending.emplace_back(schema::meta_taxonomy, catalogue.taxonomy.text());
+    }
+    if (!options.synonyms_path.empty() || fresh) {
+        std::string path = options.synonyms_path.empty() ? store::default_synonyms_path() : options.synonyms_path;
+        if (!options.synonyms_path.empty() || fs::exists(path)) {
+            std::string text = store::read_file(path, "synonyms");
+            catalogue.synonyms = Synonyms::parse(text, path, impl->analyzer);
+            pending.emplace_back(schema::meta_synonyms, text);
+        }
+    }
+    for (const auto& [name, path] : options.adhoc) {
+        if (name.empty() || name.find_first_of(": \t") != std::string::npos)
+            throw DataError("bad ad-hoc perimeter name \"" + name + "\" (letters, digits, - and _ only)", path, 0);
+        std::vector<std::string> codes = Geography::read_adhoc_file(path);
+        std::string joined;
+        for (const auto& code : codes) joined += code + "\n";
+        catalogue.geography.add_adhoc(name, codes);
+        pending.emplace_back(std::string(schema::meta_adhoc_prefix) + text::ascii_lower(name), joined);
+    }
+    return Index(std::move(impl));
+}
+
+IngestReport Index::ingest(const std::vector<std::string>& inputs, const IngestOptions& options) {
+    return impl_->run(inputs, options, false);
+}
+
+IngestReport Index::sync(const std::vector<std::string>& inputs, const IngestOptions& options) {
+    return impl_->run(inputs, options, true);
+}
+
+IngestReport Index::add(const std::vector<Aid>& aids) {
+    IngestReport report;
+    std::unordered_map<std::string, std::size_t> seen;
+    report.committed = impl_->transaction([&] {
+        for (std::size_t i = 0; i < aids.size(); ++i) {
+            SourcedAid record{aids[i], "record", i + 1};
+            ++report.read;
+            if (!impl_->write(record, seen, report)) {
+                const RecordIssue& issue = report.errors.back();
+                throw DataError(issue.message, issue.source, issue.line, issue.field);
+            }
+        }
+        return true;
+    });
+    return report;
+}
+
+std::size_t Index::remove(const std::vector<std::string>& ids) {
+    std::size_t removed = 0;
+    impl_->transaction([&] {
+        for (const auto& id : ids) {
+            std::string id_term = schema::term(schema::id, id);
+            if (impl_->db.term_exists(id_term)) {
+                impl_->db.delete_document(id_term);
+                ++removed;
+            }
+        }
+        return true;
+    });
+    return removed;
+}
+
+std::size_t Index::size() const {
+    return store::translate_errors(impl_->dir, [&] { return static_cast<std::size_t>(impl_->db.get_doccount()); });
+}
+
+std::vector<std::string> Index::ids() const {
+    return store::translate_errors(impl_->dir, [&] {
+        std::vector<std::string> out;
+        for (auto it = impl_->db.allterms_begin(std::string(schema::id)); it != impl_->db.allterms_end(std::string(schema::id)); ++it)
+            out.push_back((*it).substr(schema::id.size()));
+        return out;
+    });
+}
+
+}  // namespace aides

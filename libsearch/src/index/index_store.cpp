@@ -1,0 +1,87 @@
+#include "index/index_store.hpp"
+
+#include <aides/version.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "index/schema.hpp"
+
+namespace aides::store {
+
+std::string default_geography_path() {
+    if (const char* env = std::getenv("AIDES_GEOGRAPHY")) return env;
+    return AIDES_DEFAULT_GEOGRAPHY;
+}
+std::string default_taxonomy_path() {
+    if (const char* env = std::getenv("AIDES_TAXONOMY")) return env;
+    return AIDES_DEFAULT_TAXONOMY;
+}
+std::string default_synonyms_path() {
+    if (const char* env = std::getenv("AIDES_SYNONYMS")) return env;
+    return AIDES_DEFAULT_SYNONYMS;
+}
+
+std::string read_file(const std::string& path, const char* what) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw DataError(std::string(what) + " is a directory, not a file", path, 0);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw DataError(std::string("cannot open ") + what, path, 0);
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+Geography load_geography(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        if (std::filesystem::exists(path + "/geography.tsv")) return Geography::load(path + "/geography.tsv");
+        return Geography::from_npm(path);
+    }
+    return Geography::load(path);
+}
+
+void check_format(const Xapian::Database& db, const std::string& dir) {
+    std::string format = db.get_metadata(schema::meta_format);
+    if (format.empty()) {
+        if (db.get_doccount() == 0) return;  // a new, empty index
+        throw IndexError(dir + ": not an aides index (no format version)");
+    }
+    if (format != std::to_string(index_format_version))
+        throw IndexError(dir + ": index format version " + format + ", this build reads version " +
+                         std::to_string(index_format_version) + "; rebuild the index");
+}
+
+void load_adhoc(const Xapian::Database& db, Geography& geography) {
+    for (auto it = db.metadata_keys_begin(schema::meta_adhoc_prefix); it != db.metadata_keys_end(schema::meta_adhoc_prefix); ++it) {
+        std::string key = *it;
+        std::string name = key.substr(std::string_view(schema::meta_adhoc_prefix).size());
+        std::vector<std::string> codes;
+        std::istringstream lines(db.get_metadata(key));
+        for (std::string code; std::getline(lines, code);)
+            if (!code.empty()) codes.push_back(code);
+        geography.add_adhoc(name, std::move(codes));
+    }
+}
+
+Catalogue load_catalogue(const Xapian::Database& db, const std::string& dir, const Analyzer& analyzer) {
+    Catalogue catalogue;
+    std::string geography = db.get_metadata(schema::meta_geography);
+    if (!geography.empty()) {
+        catalogue.geography = Geography::parse(geography, dir + " (geography)");
+    } else if (std::filesystem::exists(default_geography_path())) {
+        catalogue.geography = load_geography(default_geography_path());
+    }
+    load_adhoc(db, catalogue.geography);
+    std::string taxonomy = db.get_metadata(schema::meta_taxonomy);
+    catalogue.taxonomy = taxonomy.empty() ? Taxonomy::load(default_taxonomy_path())
+                                          : Taxonomy::parse(taxonomy, dir + " (taxonomy)");
+    std::string synonyms = db.get_metadata(schema::meta_synonyms);
+    if (synonyms.empty() && std::filesystem::exists(default_synonyms_path()))
+        synonyms = read_file(default_synonyms_path(), "synonyms");
+    catalogue.synonyms = Synonyms::parse(synonyms, dir + " (synonyms)", analyzer);
+    return catalogue;
+}
+
+}  // namespace aides::store

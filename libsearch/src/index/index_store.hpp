@@ -1,0 +1,56 @@
+#pragma once
+// What an index holds besides the aids: its format version, geography, taxonomy, synonyms and
+// ad-hoc lists, all in Xapian metadata so that one commit changes them with the aids.
+// Also the one place where Xapian errors become aides errors.
+#include <aides/errors.hpp>
+#include <aides/geography.hpp>
+
+#include <xapian.h>
+
+#include <string>
+#include <utility>
+
+#include "model/taxonomy.hpp"
+#include "query/synonyms.hpp"
+
+namespace aides::store {
+
+/** The reference data an index was built with. */
+struct Catalogue {
+    Geography geography;
+    Taxonomy taxonomy;
+    Synonyms synonyms;
+};
+
+/** Throws IndexError unless `db` holds an aides index of this format version. */
+void check_format(const Xapian::Database& db, const std::string& dir);
+/** Reads the catalogue from the index metadata, falling back on the built-in defaults. */
+Catalogue load_catalogue(const Xapian::Database& db, const std::string& dir, const Analyzer& analyzer);
+/** Adds the ad-hoc lists stored in the index to `geography`. */
+void load_adhoc(const Xapian::Database& db, Geography& geography);
+
+/** The geography at `path`: a geography.tsv, or an npm data/ directory converted on the fly. */
+Geography load_geography(const std::string& path);
+std::string read_file(const std::string& path, const char* what);
+
+std::string default_geography_path();
+std::string default_taxonomy_path();
+std::string default_synonyms_path();
+
+/** Runs `body`, turning Xapian errors into IndexError / IndexLockedError naming `dir`. */
+template <class Body>
+auto translate_errors(const std::string& dir, Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const Xapian::DatabaseLockError& e) {
+        throw IndexLockedError(dir + ": index is locked by another writer (" + e.get_msg() + ")");
+    } catch (const Xapian::DatabaseOpeningError& e) {
+        throw IndexError(dir + ": cannot open index: " + e.get_msg());
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        throw IndexError(dir + ": corrupt index: " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+        throw IndexError(dir + ": " + e.get_type() + ": " + e.get_msg());
+    }
+}
+
+}  // namespace aides::store

@@ -1,0 +1,65 @@
+#pragma once
+// The index schema: term prefixes, value slots and metadata keys. The indexer writes what this
+// file says and the searcher reads it; nothing else names a prefix or a slot.
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+namespace aides::schema {
+
+// Free text: unprefixed accent-free words with positions, and stems without positions.
+inline constexpr std::string_view stem = "Z";
+
+// Boolean terms (values are lower-case machine values, so prefixes cannot collide).
+inline constexpr std::string_view id = "Q";              // Q<id>
+inline constexpr std::string_view perimeter = "XP";      // XPdepartment:29 - the aid's perimeter
+inline constexpr std::string_view inside = "XI";         // XIregion:53 - a perimeter containing it
+inline constexpr std::string_view audience = "XA";
+inline constexpr std::string_view category = "XC";
+inline constexpr std::string_view theme = "XT";
+inline constexpr std::string_view aid_type = "XY";
+inline constexpr std::string_view step = "XS";
+inline constexpr std::string_view destination = "XD";
+inline constexpr std::string_view program = "XG";
+inline constexpr std::string_view backer = "XB";         // folded backer name
+inline constexpr std::string_view recurrence = "XR";
+inline constexpr std::string_view status = "XU";
+inline constexpr std::string_view flag = "XF";           // XFcall, XFcharged, XFnodeadline, XFvariant
+inline constexpr std::string_view generic = "XV";        // XV<generic id> on its local variants
+
+inline constexpr std::string_view flag_call = "XFcall";
+inline constexpr std::string_view flag_charged = "XFcharged";
+inline constexpr std::string_view flag_no_deadline = "XFnodeadline";
+inline constexpr std::string_view flag_variant = "XFvariant";
+
+inline std::string term(std::string_view prefix, std::string_view value) {
+    std::string out(prefix);
+    out += value;
+    return out;
+}
+
+// Value slots.
+enum Slot : Xapian::valueno {
+    deadline = 0,        // YYYY-MM-DD, absent without deadline
+    deadline_order = 1,  // deadline, or 9999-12-31 without one (sorts last)
+    published = 2,       // YYYY-MM-DD, 0000-00-00 when unknown
+    scale_rank = 3,      // one digit, narrowest perimeter first
+    facets = 4,          // facet values, see facet_code()
+};
+
+// Facet values in one slot: "<facet letter><value>" joined by '\n'.
+inline constexpr char facet_theme = 't', facet_category = 'c', facet_aid_type = 'y', facet_audience = 'a',
+                      facet_program = 'g', facet_backer = 'b';
+
+// Metadata keys.
+inline constexpr const char* meta_format = "aides:format";
+inline constexpr const char* meta_geography = "aides:geography";
+inline constexpr const char* meta_taxonomy = "aides:taxonomy";
+inline constexpr const char* meta_synonyms = "aides:synonyms";
+inline constexpr const char* meta_adhoc_prefix = "aides:adhoc:";
+
+// Gap between fields in the position space, so phrases never span two fields.
+inline constexpr Xapian::termpos field_gap = 100;
+
+}  // namespace aides::schema

@@ -1,0 +1,81 @@
+// The JSON the CLI prints and the bindings return: one implementation for both.
+#include <aides/search.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+#include "json/record_json.hpp"
+
+namespace aides {
+
+namespace {
+
+nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography) {
+    nlohmann::ordered_json aid = json_io::aid_to_json(hit.aid);
+    nlohmann::ordered_json out;
+    // The contract's leading fields first, then the rest of the record.
+    out["id"] = aid["id"];
+    if (aid.contains("slug")) out["slug"] = aid["slug"];
+    out["name"] = aid["name"];
+    out["score"] = std::round(hit.score * 1000.0) / 1000.0;
+    out["perimeter"] = aid["perimeter"];
+    if (geography) {
+        if (auto p = Perimeter::parse(hit.aid.perimeter)) out["perimeter_name"] = geography->name_of(*p);
+    }
+    out["submission_deadline"] = aid["submission_deadline"];
+    for (auto& [key, value] : aid.items())
+        if (!out.contains(key)) out[key] = value;
+    out["snippet"] = hit.snippet;
+    if (hit.why) {
+        nlohmann::ordered_json why;
+        why["perimeter"] = hit.why->perimeter;
+        why["filters"] = hit.why->filters;
+        why["matched"] = nlohmann::ordered_json::object();
+        for (const auto& [field, words] : hit.why->matched) why["matched"][field] = words;
+        out["why"] = std::move(why);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string to_json(const SearchHit& hit) { return hit_json(hit, nullptr).dump(); }
+
+std::string to_json(const SearchResponse& response, const Geography* geography) {
+    nlohmann::ordered_json out;
+    out["count"] = response.count;
+    out["page"] = response.page;
+    out["size"] = response.size;
+    out["results"] = nlohmann::ordered_json::array();
+    for (const auto& hit : response.results) out["results"].push_back(hit_json(hit, geography));
+    if (response.facets) {
+        nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+        for (const auto& [name, counts] : *response.facets) {
+            facets[name] = nlohmann::ordered_json::object();
+            for (const auto& [value, count] : counts) facets[name][value] = count;
+        }
+        out["facets"] = std::move(facets);
+    }
+    out["suggestion"] = response.suggestion ? nlohmann::ordered_json(*response.suggestion) : nullptr;
+    out["relaxed"] = response.relaxed;
+    out["missing"] = response.missing;
+    out["ignored"] = response.ignored;
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string to_json(const CommuneProfile& profile) {
+    nlohmann::ordered_json out;
+    out["code"] = profile.code;
+    out["name"] = profile.name;
+    out["population"] = profile.population;
+    out["epci"] = profile.epci ? nlohmann::ordered_json{{"code", profile.epci->code}, {"name", profile.epci->name}} : nullptr;
+    out["department"] = {{"code", profile.department.code}, {"name", profile.department.name}};
+    out["region"] = profile.region ? nlohmann::ordered_json{{"code", profile.region->code}, {"name", profile.region->name}} : nullptr;
+    out["zone"] = profile.zone;
+    out["postcodes"] = profile.postcodes;
+    out["perimeters"] = profile.perimeters;
+    return out.dump();
+}
+
+}  // namespace aides

@@ -1,0 +1,20 @@
+#pragma once
+// JSON <-> Aid, and the limits that keep hostile records bounded.
+#include <aides/aid.hpp>
+#include <aides/index.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace aides::json_io {
+
+inline constexpr std::size_t max_text_bytes = 1 << 20;      // one text field
+inline constexpr std::size_t max_array_items = 1000;        // one list field
+inline constexpr std::size_t max_record_bytes = 16 << 20;   // one record
+inline constexpr int max_depth = 16;                        // nesting of one record
+
+/** Builds an Aid from a parsed JSON object. @throws DataError with the field name. */
+Aid aid_from_json(const nlohmann::json& object);
+/** The canonical JSON object of an aid. */
+nlohmann::ordered_json aid_to_json(const Aid& aid);
+
+}  // namespace aides::json_io

@@ -1,0 +1,685 @@
+// Searcher: request -> query plan (filters, eligibility, text) -> Xapian -> results.
+#include <aides/search.hpp>
+
+#include <aides/errors.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <mutex>
+#include <set>
+
+#include "analysis/text_utils.hpp"
+#include "index/document_builder.hpp"
+#include "index/index_store.hpp"
+#include "index/schema.hpp"
+#include "json/record_json.hpp"
+#include "model/dates.hpp"
+#include "model/vocabulary.hpp"
+#include "query/text_query.hpp"
+
+namespace aides {
+
+namespace {
+
+using Query = Xapian::Query;
+
+Query any_of(std::string_view prefix, const std::vector<std::string>& values) {
+    std::vector<Query> terms;
+    for (const auto& value : values) terms.emplace_back(schema::term(prefix, value));
+    return Query(Query::OP_OR, terms.begin(), terms.end());
+}
+
+// Counts facet values of every matching document, in the match itself.
+class FacetSpy : public Xapian::MatchSpy {
+  public:
+    void operator()(const Xapian::Document& doc, double) override {
+        std::string values = doc.get_value(schema::facets);
+        std::string_view rest = values;
+        while (!rest.empty()) {
+            std::size_t end = rest.find('\n');
+            std::string_view entry = rest.substr(0, end);
+            rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+            if (entry.size() < 2) continue;
+            ++counts[static_cast<unsigned char>(entry[0])][std::string(entry.substr(1))];
+        }
+    }
+    std::map<std::string, std::size_t> counts[256];
+};
+
+// The validated form of a request.
+struct Plan {
+    Query filter;                 // boolean: status, eligibility, fields, dates
+    std::optional<Query> text;    // weighted
+    std::vector<std::string> exclude_ids;
+    std::vector<std::string> highlighted_ids;
+    std::string commune;          // resolved INSEE code
+    std::optional<Perimeter> perimeter;
+    std::vector<Perimeter> eligible;  // perimeters accepted for the commune or perimeter
+    ParsedText parsed;
+    std::vector<std::string> filters_passed;  // for explanations
+    std::string today;
+};
+
+std::vector<std::string> normalize_all(vocabulary::Kind kind, const std::vector<std::string>& values, const char* flag) {
+    std::vector<std::string> out;
+    for (const auto& value : values) {
+        auto machine = vocabulary::normalize(kind, value);
+        if (!machine) {
+            std::string allowed;
+            for (const auto& v : vocabulary::values(kind)) allowed += (allowed.empty() ? "" : ", ") + v;
+            throw UsageError(std::string("unknown ") + flag + " \"" + value + "\" (expected one of: " + allowed + ")", value);
+        }
+        out.push_back(*machine);
+    }
+    return out;
+}
+
+std::string checked_date(const std::string& value, const char* flag) {
+    if (!dates::valid(value)) throw UsageError(std::string("bad date for ") + flag + ": \"" + value + "\" (expected YYYY-MM-DD)", value);
+    return value;
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+    std::string dir;
+    store::Catalogue catalogue;
+    Analyzer prototype;
+
+    // Xapian databases and analysers are not thread-safe: each search borrows its own.
+    struct Context {
+        Xapian::Database db;
+        Analyzer analyzer;
+    };
+    mutable std::mutex pool_mutex;
+    mutable std::vector<std::unique_ptr<Context>> pool;
+
+    std::unique_ptr<Context> borrow() const {
+        {
+            std::lock_guard lock(pool_mutex);
+            if (!pool.empty()) {
+                auto context = std::move(pool.back());
+                pool.pop_back();
+                return context;
+            }
+        }
+        return store::translate_errors(dir, [&] {
+            auto context = std::make_unique<Context>(Context{Xapian::Database(dir), prototype});
+            return context;
+        });
+    }
+    void give_back(std::unique_ptr<Context> context) const {
+        std::lock_guard lock(pool_mutex);
+        pool.push_back(std::move(context));
+    }
+
+    Plan plan(const SearchRequest& request, Context& context) const;
+    SearchResponse run(const SearchRequest& request, Context& context) const;
+    Query eligibility(Plan& plan, const Xapian::Database& db) const;
+    void apply_portal(const std::string& path, SearchRequest& request, Plan& plan) const;
+    void relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const;
+    std::vector<std::string> local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const;
+    Explanation explain(const Aid& aid, const Plan& plan, const Xapian::Document& doc, Context& context,
+                        const TextQueryBuilder& builder) const;
+    std::string snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const;
+    std::optional<std::string> suggest(const Plan& plan, const Xapian::Database& db) const;
+};
+
+Searcher::Searcher(const std::string& dir) : impl_(std::make_unique<Impl>()) {
+    impl_->dir = dir;
+    if (!std::filesystem::is_directory(dir)) throw IndexError(dir + ": no index here (run aides-index first)");
+    auto context = impl_->borrow();
+    store::translate_errors(dir, [&] {
+        store::check_format(context->db, dir);
+        impl_->catalogue = store::load_catalogue(context->db, dir, impl_->prototype);
+        return 0;
+    });
+    impl_->give_back(std::move(context));
+}
+Searcher::~Searcher() = default;
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+
+const Geography& Searcher::geography() const { return impl_->catalogue.geography; }
+
+CommuneProfile Searcher::profile(const std::string& commune) const {
+    const Geography& geography = impl_->catalogue.geography;
+    if (geography.commune_count() == 0) throw IndexError(impl_->dir + ": the index holds no geography");
+    return *geography.profile(geography.resolve_commune(commune));
+}
+
+std::size_t Searcher::size() const {
+    auto context = impl_->borrow();
+    auto n = store::translate_errors(impl_->dir, [&] { return static_cast<std::size_t>(context->db.get_doccount()); });
+    impl_->give_back(std::move(context));
+    return n;
+}
+
+std::optional<Aid> Searcher::get(const std::string& id) const {
+    auto context = impl_->borrow();
+    auto result = store::translate_errors(impl_->dir, [&]() -> std::optional<Aid> {
+        Xapian::PostingIterator it = context->db.postlist_begin(schema::term(schema::id, id));
+        if (it == context->db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
+        return parse_aid(context->db.get_document(*it).get_data());
+    });
+    impl_->give_back(std::move(context));
+    return result;
+}
+
+SearchResponse Searcher::search(const SearchRequest& request) const {
+    auto context = impl_->borrow();
+    for (int attempt = 0;; ++attempt) {
+        try {
+            SearchResponse response = impl_->run(request, *context);
+            impl_->give_back(std::move(context));
+            return response;
+        } catch (const Xapian::DatabaseModifiedError& e) {
+            // A writer committed underneath: read the new revision and search again.
+            if (attempt >= 3) throw IndexError(impl_->dir + ": index changing too fast to read: " + e.get_msg());
+            store::translate_errors(impl_->dir, [&] {
+                context->db.reopen();
+                return 0;
+            });
+        } catch (const Xapian::Error&) {
+            store::translate_errors(impl_->dir, [&]() -> int { throw; });
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------ planning
+Query Searcher::Impl::eligibility(Plan& plan, const Xapian::Database& db) const {
+    const Geography& geography = catalogue.geography;
+    std::vector<std::string> perimeter_terms, inside_terms;
+    if (!plan.commune.empty()) {
+        plan.eligible = geography.perimeters_of_commune(plan.commune);
+        for (const auto& p : plan.eligible) perimeter_terms.push_back(p.to_string());
+    } else if (plan.perimeter) {
+        const Perimeter& p = *plan.perimeter;
+        plan.eligible.push_back(p);
+        for (auto& a : geography.ancestors(p)) plan.eligible.push_back(std::move(a));
+        for (auto& a : geography.adhoc_overlapping(p))
+            if (std::find(plan.eligible.begin(), plan.eligible.end(), a) == plan.eligible.end()) plan.eligible.push_back(std::move(a));
+        for (const auto& e : plan.eligible) perimeter_terms.push_back(e.to_string());
+        inside_terms.push_back(p.to_string());
+        // Communes of an ad-hoc perimeter are inside it.
+        if (p.scale == Scale::adhoc)
+            for (const auto& member : geography.adhoc_members(p.code)) perimeter_terms.push_back("commune:" + member);
+    }
+    (void)db;
+    std::vector<Query> parts;
+    parts.push_back(any_of(schema::perimeter, perimeter_terms));
+    if (!inside_terms.empty()) parts.push_back(any_of(schema::inside, inside_terms));
+    return Query(Query::OP_OR, parts.begin(), parts.end());
+}
+
+void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& request, Plan& plan) const {
+    std::string text = store::read_file(path, "portal");
+    nlohmann::json portal;
+    try {
+        portal = nlohmann::json::parse(text);
+        auto append = [&](const char* key, std::vector<std::string>& target) {
+            if (!portal.contains("filters") || !portal["filters"].contains(key)) return;
+            for (const auto& value : portal["filters"][key]) target.push_back(value.get<std::string>());
+        };
+        // Portal filters narrow the request: a list given by both must match both, so they
+        // are kept apart and AND-ed below; here only the empty request lists are filled.
+        SearchRequest base;
+        append("programs", base.programs);
+        append("themes", base.themes);
+        append("categories", base.categories);
+        append("audiences", base.audiences);
+        append("aid_types", base.aid_types);
+        append("backers", base.backers);
+        for (auto [mine, theirs] : {std::pair{&request.programs, &base.programs}, {&request.themes, &base.themes},
+                                    {&request.categories, &base.categories}, {&request.audiences, &base.audiences},
+                                    {&request.aid_types, &base.aid_types}, {&request.backers, &base.backers}}) {
+            if (mine->empty()) *mine = *theirs;
+            else if (!theirs->empty()) {
+                std::vector<std::string> both;
+                for (const auto& v : *mine)
+                    if (std::find(theirs->begin(), theirs->end(), v) != theirs->end()) both.push_back(v);
+                *mine = both.empty() ? std::vector<std::string>{"\x01none"} : both;
+            }
+        }
+        if (portal.contains("filters") && portal["filters"].contains("perimeter") && request.perimeter.empty() && request.commune.empty())
+            request.perimeter = portal["filters"]["perimeter"].get<std::string>();
+        if (portal.contains("highlighted"))
+            for (const auto& id : portal["highlighted"]) plan.highlighted_ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
+        if (portal.contains("excluded"))
+            for (const auto& id : portal["excluded"]) plan.exclude_ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
+    } catch (const nlohmann::json::exception& e) {
+        throw UsageError("bad portal file " + path + ": " + e.what(), path);
+    }
+}
+
+Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const {
+    Plan plan;
+    SearchRequest request = original;
+    if (!request.portal_path.empty()) {
+        try {
+            apply_portal(request.portal_path, request, plan);
+        } catch (const DataError& e) {
+            throw UsageError(std::string(e.what()) + ": " + request.portal_path, request.portal_path);
+        }
+    }
+    if (request.page < 1) throw UsageError("--page must be 1 or more, got " + std::to_string(request.page), std::to_string(request.page));
+    if (request.size < 1 || request.size > 1000)
+        throw UsageError("--size must be between 1 and 1000, got " + std::to_string(request.size), std::to_string(request.size));
+    if (static_cast<long long>(request.page) * request.size > 1'000'000)
+        throw UsageError("--page " + std::to_string(request.page) + " is too deep (page x size over 1,000,000)", std::to_string(request.page));
+    plan.today = request.today.empty() ? dates::today() : checked_date(request.today, "--today");
+
+    const Geography& geography = catalogue.geography;
+    std::vector<Query> filters;
+    filters.emplace_back(schema::term(schema::status, "published"));
+
+    if (!request.commune.empty() && !request.perimeter.empty())
+        throw UsageError("give --commune or --perimeter, not both", request.perimeter);
+    if (!request.commune.empty()) {
+        if (geography.commune_count() == 0) throw IndexError(dir + ": the index holds no geography; re-index with --geo");
+        plan.commune = geography.resolve_commune(request.commune);
+        if (request.audiences.empty()) request.audiences.push_back("commune");
+    } else if (!request.perimeter.empty()) {
+        auto p = Perimeter::parse(request.perimeter);
+        if (!p) throw UsageError("bad perimeter \"" + request.perimeter + "\" (expected SCALE:CODE, e.g. department:29)", request.perimeter);
+        if (!geography.knows(*p) && !context.db.term_exists(schema::term(schema::perimeter, p->to_string())))
+            throw UsageError("unknown perimeter \"" + request.perimeter + "\"", request.perimeter);
+        plan.perimeter = p;
+    }
+    if (!plan.commune.empty() || plan.perimeter) filters.push_back(eligibility(plan, context.db));
+
+    auto add_terms = [&](std::string_view prefix, const std::vector<std::string>& values, const char* label) {
+        if (values.empty()) return;
+        filters.push_back(any_of(prefix, values));
+        std::string joined;
+        for (const auto& v : values) joined += (joined.empty() ? "" : "|") + v;
+        plan.filters_passed.push_back(std::string(label) + ":" + joined);
+    };
+    add_terms(schema::audience, normalize_all(vocabulary::Kind::audience, request.audiences, "audience"), "audience");
+    std::vector<std::string> aid_types;
+    for (const auto& value : request.aid_types) {
+        auto group = vocabulary::aid_type_group(value);
+        if (!group.empty()) aid_types.insert(aid_types.end(), group.begin(), group.end());
+        else aid_types.push_back(normalize_all(vocabulary::Kind::aid_type, {value}, "aid type").front());
+    }
+    add_terms(schema::aid_type, aid_types, "aid_type");
+    add_terms(schema::step, normalize_all(vocabulary::Kind::step, request.steps, "step"), "step");
+    add_terms(schema::destination, normalize_all(vocabulary::Kind::destination, request.destinations, "destination"), "destination");
+    add_terms(schema::recurrence, normalize_all(vocabulary::Kind::recurrence, request.recurrences, "recurrence"), "recurrence");
+
+    std::vector<std::string> themes, categories, programs, backers;
+    for (const auto& value : request.themes) {
+        const auto* theme = catalogue.taxonomy.theme(value);
+        if (!theme) throw UsageError("unknown theme \"" + value + "\"", value);
+        themes.push_back(theme->slug);
+    }
+    for (const auto& value : request.categories) {
+        const auto* category = catalogue.taxonomy.category(value);
+        if (!category) throw UsageError("unknown category \"" + value + "\"", value);
+        categories.push_back(category->slug);
+    }
+    add_terms(schema::theme, themes, "theme");
+    add_terms(schema::category, categories, "category");
+    for (const auto& value : request.programs) programs.push_back(text::ascii_lower(text::trim(value)));
+    add_terms(schema::program, programs, "program");
+    for (const auto& value : request.backers) backers.push_back(backer_key(context.analyzer, value));
+    add_terms(schema::backer, backers, "backer");
+    if (request.call_for_projects) {
+        filters.emplace_back(std::string(schema::flag_call));
+        plan.filters_passed.push_back("call_for_projects");
+    }
+    if (request.is_charged) {
+        Query charged{std::string(schema::flag_charged)};
+        filters.push_back(*request.is_charged ? charged : Query(Query::OP_AND_NOT, Query::MatchAll, charged));
+        plan.filters_passed.push_back(*request.is_charged ? "is_charged" : "free");
+    }
+    if (!request.include_expired) {
+        filters.emplace_back(Query::OP_OR,
+                             Query(Query::OP_OR, Query(Query::OP_VALUE_GE, schema::deadline, plan.today),
+                                   Query(std::string(schema::flag_no_deadline))),
+                             Query(schema::term(schema::recurrence, "ongoing")));
+        plan.filters_passed.push_back("open on " + plan.today);
+    }
+    if (!request.apply_before.empty()) {
+        filters.emplace_back(Query::OP_VALUE_LE, schema::deadline, checked_date(request.apply_before, "--apply-before"));
+        plan.filters_passed.push_back("deadline <= " + request.apply_before);
+    }
+    if (!request.published_after.empty()) {
+        filters.emplace_back(Query::OP_VALUE_GE, schema::published, checked_date(request.published_after, "--published-after"));
+        plan.filters_passed.push_back("published >= " + request.published_after);
+    }
+    plan.filter = Query(Query::OP_AND, filters.begin(), filters.end());
+    if (!plan.exclude_ids.empty()) plan.filter = Query(Query::OP_AND_NOT, plan.filter, any_of(schema::id, plan.exclude_ids));
+
+    plan.parsed = parse_text(request.text, context.analyzer);
+    return plan;
+}
+
+// ------------------------------------------------------------------------------- relaxation
+void Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const {
+    auto matches = [&](const Query& text) {
+        Xapian::Enquire enquire(context.db);
+        enquire.set_query(Query(Query::OP_FILTER, text, plan.filter));
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        return enquire.get_mset(0, 1).size() > 0;
+    };
+    std::vector<Query> groups;
+    for (const auto& group : plan.parsed.groups) {
+        Query full = builder.group(group);
+        std::size_t n = group.required.size();
+        if (n < 2 || matches(full)) {
+            groups.push_back(full);
+            continue;
+        }
+        // The largest k for which some k units match; the group becomes the OR of those subsets.
+        std::vector<std::vector<bool>> found;
+        std::size_t checks = 0;
+        for (std::size_t k = n - 1; k >= 1 && found.empty(); --k) {
+            std::vector<bool> keep(n, false);
+            std::fill(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(k), true);
+            do {
+                if (++checks > 256) break;  // bounded work on long queries
+                if (matches(builder.group(group, keep))) found.push_back(keep);
+            } while (std::prev_permutation(keep.begin(), keep.end()));
+            if (checks > 256) break;
+        }
+        if (found.empty()) {
+            groups.push_back(full);
+            continue;
+        }
+        std::vector<Query> alternatives;
+        for (const auto& keep : found) alternatives.push_back(builder.group(group, keep));
+        groups.emplace_back(Query::OP_OR, alternatives.begin(), alternatives.end());
+        response.relaxed = true;
+        for (std::size_t i = 0; i < n; ++i) {
+            bool always = std::all_of(found.begin(), found.end(), [&](const auto& keep) { return keep[i]; });
+            if (!always) response.missing.push_back(group.required[i].display);
+        }
+    }
+    plan.text = Query(Query::OP_OR, groups.begin(), groups.end());
+}
+
+// ---------------------------------------------------------------------- generic and local aids
+std::vector<std::string> Searcher::Impl::local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const {
+    std::vector<std::string> excluded;
+    if (!context.db.term_exists(std::string(schema::flag_variant))) return excluded;
+    auto matching = [&](const Query& restrict) {
+        Xapian::Enquire enquire(context.db);
+        enquire.set_query(Query(Query::OP_FILTER, query, restrict));
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        return enquire.get_mset(0, context.db.get_doccount());
+    };
+    Xapian::MSet variants = matching(Query(std::string(schema::flag_variant)));
+    if (variants.empty()) return excluded;
+    std::vector<std::pair<Aid, std::string>> pairs;  // variant, generic id
+    std::vector<std::string> generic_ids;
+    for (auto it = variants.begin(); it != variants.end(); ++it) {
+        Aid variant = parse_aid(it.get_document().get_data());
+        if (variant.generic_aid) {
+            generic_ids.push_back(*variant.generic_aid);
+            pairs.emplace_back(std::move(variant), generic_ids.back());
+        }
+    }
+    std::set<std::string> generics_matching;
+    Xapian::MSet generics = matching(any_of(schema::id, generic_ids));
+    for (auto it = generics.begin(); it != generics.end(); ++it) generics_matching.insert(parse_aid(it.get_document().get_data()).id);
+    const Geography& geography = catalogue.geography;
+    for (const auto& [variant, generic_id] : pairs) {
+        if (!generics_matching.count(generic_id)) continue;  // only the variant matches: keep it
+        auto variant_perimeter = Perimeter::parse(variant.perimeter);
+        bool inside = false;
+        if (variant_perimeter) {
+            if (!plan.commune.empty())
+                inside = geography.contains(*variant_perimeter, Perimeter{Scale::commune, plan.commune});
+            else if (plan.perimeter)
+                inside = geography.contains(*variant_perimeter, *plan.perimeter);
+        }
+        excluded.push_back(inside ? generic_id : variant.id);
+    }
+    return excluded;
+}
+
+// ----------------------------------------------------------------------------------- results
+std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const {
+    std::string plain = text::strip_html(aid.description.empty() ? aid.eligibility : aid.description);
+    std::vector<std::string> tokens;
+    for (std::string_view rest = plain; !rest.empty();) {
+        std::size_t start = rest.find_first_not_of(" \t\r\n\xC2\xA0");
+        if (start == std::string_view::npos) break;
+        rest.remove_prefix(start);
+        std::size_t end = rest.find_first_of(" \t\r\n");
+        tokens.emplace_back(rest.substr(0, end));
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+    }
+    constexpr std::size_t window = 30;
+    std::vector<bool> hit(tokens.size(), false);
+    std::size_t first = tokens.size();
+    if (!terms.empty()) {
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            for (const Word& w : analyzer.words(tokens[i])) {
+                bool match = terms.count(w.form) > 0;
+                if (!match && !w.stopword)
+                    for (const auto& s : analyzer.stems(w.form, w.accented)) match = match || terms.count(schema::term(schema::stem, s));
+                if (match) hit[i] = true;
+            }
+            if (hit[i] && first == tokens.size()) first = i;
+        }
+    }
+    std::size_t begin = first == tokens.size() || first < 8 ? 0 : first - 8;
+    std::size_t end = std::min(tokens.size(), begin + window);
+    std::string out = begin > 0 ? "… " : "";
+    for (std::size_t i = begin; i < end; ++i) {
+        if (i > begin) out += ' ';
+        out += hit[i] ? "<mark>" + text::html_escape(tokens[i]) + "</mark>" : text::html_escape(tokens[i]);
+    }
+    if (end < tokens.size()) out += " …";
+    return out;
+}
+
+Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, const Xapian::Document&, Context& context,
+                                    const TextQueryBuilder& builder) const {
+    Explanation why;
+    const Geography& geography = catalogue.geography;
+    auto p = Perimeter::parse(aid.perimeter);
+    if (!plan.commune.empty()) {
+        why.perimeter = aid.perimeter == "commune:" + plan.commune ? aid.perimeter : aid.perimeter + " via commune " + plan.commune;
+    } else if (plan.perimeter && p) {
+        std::string searched = plan.perimeter->to_string();
+        if (*p == *plan.perimeter) why.perimeter = aid.perimeter;
+        else if (p->scale == Scale::adhoc && !geography.contains(*p, *plan.perimeter))
+            why.perimeter = aid.perimeter + " shares communes with " + searched;
+        else if (geography.contains(*p, *plan.perimeter)) why.perimeter = aid.perimeter + " contains " + searched;
+        else why.perimeter = aid.perimeter + " inside " + searched;
+    } else {
+        why.perimeter = aid.perimeter + " (no place searched)";
+    }
+    why.filters = plan.filters_passed;
+    for (auto& f : why.filters)
+        if (f.rfind("open on", 0) == 0)
+            f += aid.submission_deadline ? " (deadline " + *aid.submission_deadline + ")"
+                                         : aid.recurrence == "ongoing" ? " (ongoing)" : " (no deadline)";
+    if (!plan.parsed.empty()) {
+        for (const TextField& field : text_fields(aid, catalogue.taxonomy)) {
+            if (field.text.empty()) continue;
+            std::set<std::string> present;
+            for (const Word& w : context.analyzer.words(field.text)) {
+                present.insert(w.form);
+                if (!w.stopword)
+                    for (const auto& s : context.analyzer.stems(w.form, w.accented)) present.insert(schema::term(schema::stem, s));
+            }
+            for (const auto& group : plan.parsed.groups) {
+                for (const auto& unit : group.required) {
+                    auto terms = builder.match_terms(unit);
+                    bool found = unit.phrase ? std::all_of(unit.words.begin(), unit.words.end(), [&](const Word& w) { return present.count(w.form) > 0; })
+                                             : std::any_of(terms.begin(), terms.end(), [&](const auto& t) { return present.count(t) > 0; });
+                    auto& list = why.matched[field.name];
+                    if (found && std::find(list.begin(), list.end(), unit.display) == list.end()) list.push_back(unit.display);
+                }
+            }
+            if (why.matched.count(field.name) && why.matched[field.name].empty()) why.matched.erase(field.name);
+        }
+    }
+    return why;
+}
+
+std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, const Xapian::Database& db) const {
+    bool changed = false;
+    std::string out;
+    for (std::size_t g = 0; g < plan.parsed.groups.size(); ++g) {
+        if (g) out += ", ";
+        const auto& group = plan.parsed.groups[g];
+        for (std::size_t u = 0; u < group.required.size(); ++u) {
+            const QueryUnit& unit = group.required[u];
+            std::string shown = unit.phrase ? "\"" + unit.display + "\"" : unit.display;
+            if (!unit.phrase && unit.words.size() == 1 && !unit.words.front().stopword && !db.term_exists(unit.words.front().form)) {
+                const Word& w = unit.words.front();
+                bool stem_known = false;
+                Analyzer analyzer = prototype;
+                for (const auto& s : analyzer.stems(w.form, w.accented)) stem_known = stem_known || db.term_exists(schema::term(schema::stem, s));
+                if (!stem_known) {
+                    std::string better = db.get_spelling_suggestion(w.form, 2);
+                    if (!better.empty() && better != w.form) {
+                        shown = better;
+                        changed = true;
+                    }
+                }
+            }
+            out += (u ? " " : "") + shown;
+        }
+    }
+    if (!changed) return std::nullopt;
+    return out;
+}
+
+SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& context) const {
+    Plan plan = this->plan(request, context);
+    SearchResponse response;
+    response.page = request.page;
+    response.size = request.size;
+    response.ignored = plan.parsed.ignored;
+    Xapian::Database& db = context.db;
+    TextQueryBuilder builder(context.analyzer, catalogue.synonyms);
+
+    bool has_text = !plan.parsed.empty();
+    bool text_given = !text::trim(request.text).empty();
+    if (has_text) relax(plan, response, context, builder);
+
+    std::optional<Query> like;
+    if (!request.like.empty()) {
+        Xapian::PostingIterator it = db.postlist_begin(schema::term(schema::id, request.like));
+        if (it == db.postlist_end(schema::term(schema::id, request.like)))
+            throw UsageError("unknown aid id for --like: \"" + request.like + "\"", request.like);
+        Xapian::RSet rset;
+        rset.add_document(*it);
+        Xapian::Enquire enquire(db);
+        struct WordsOnly : Xapian::ExpandDecider {
+            bool operator()(const std::string& term) const override {
+                return !term.empty() && (term[0] == 'Z' || std::islower(static_cast<unsigned char>(term[0])));
+            }
+        } words_only;
+        Xapian::ESet eset = enquire.get_eset(40, rset, &words_only);
+        std::vector<Query> terms;
+        for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
+        like = Query(Query::OP_AND_NOT, Query(Query::OP_OR, terms.begin(), terms.end()), Query(schema::term(schema::id, request.like)));
+    }
+
+    Query query;
+    bool weighted = has_text || like;
+    if (has_text && like) query = Query(Query::OP_AND, *plan.text, *like);
+    else if (has_text) query = *plan.text;
+    else if (like) query = *like;
+    else if (text_given) query = Query::MatchNothing;  // only stopwords: say so rather than list everything
+    else query = Query::MatchAll;
+    query = Query(Query::OP_FILTER, query, plan.filter);
+
+    auto exclusions = local_variant_exclusions(plan, query, context);
+    if (!exclusions.empty()) query = Query(Query::OP_AND_NOT, query, any_of(schema::id, exclusions));
+
+    auto configure = [&](Xapian::Enquire& enquire) {
+        if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
+        switch (request.order) {
+            case Order::relevance:
+                if (!weighted) {
+                    auto* keys = new Xapian::MultiValueKeyMaker();
+                    keys->add_value(schema::scale_rank);
+                    keys->add_value(schema::deadline_order);
+                    enquire.set_sort_by_key(keys->release(), false);
+                }
+                break;
+            case Order::deadline: enquire.set_sort_by_value_then_relevance(schema::deadline_order, false); break;
+            case Order::published: enquire.set_sort_by_value_then_relevance(schema::published, true); break;
+        }
+    };
+
+    Xapian::doccount all = db.get_doccount();
+    Xapian::doccount offset = static_cast<Xapian::doccount>((request.page - 1) * request.size);
+    FacetSpy spy;
+    std::vector<std::pair<Xapian::Document, double>> page;  // document, score in [0,1]
+    auto collect = [&](Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount count) {
+        Xapian::MSet mset = enquire.get_mset(first, count, all);
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+            page.emplace_back(it.get_document(), weighted ? it.get_percent() / 100.0 : 0.0);
+        return mset.get_matches_estimated();  // exact: check_at_least covers every document
+    };
+
+    if (plan.highlighted_ids.empty()) {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(query);
+        configure(enquire);
+        if (request.facets) enquire.add_matchspy(&spy);
+        response.count = collect(enquire, offset, static_cast<Xapian::doccount>(request.size));
+    } else {
+        // Portal highlights first, then the rest, one ranking each.
+        Query highlighted = any_of(schema::id, plan.highlighted_ids);
+        Xapian::Enquire first(db), rest(db);
+        first.set_query(Query(Query::OP_FILTER, query, highlighted));
+        rest.set_query(Query(Query::OP_AND_NOT, query, highlighted));
+        configure(first);
+        configure(rest);
+        if (request.facets) {
+            first.add_matchspy(&spy);
+            rest.add_matchspy(&spy);
+        }
+        Xapian::doccount on_top = first.get_mset(0, 0, all).get_matches_estimated();  // feeds the spy once
+        first.clear_matchspies();
+        Xapian::doccount size = static_cast<Xapian::doccount>(request.size);
+        Xapian::doccount others = 0;
+        if (offset < on_top) {
+            collect(first, offset, size);
+            others = collect(rest, 0, size - static_cast<Xapian::doccount>(page.size()));
+        } else {
+            others = collect(rest, offset - on_top, size);
+        }
+        response.count = on_top + others;
+    }
+
+    std::set<std::string> highlight_terms;
+    for (const auto& group : plan.parsed.groups)
+        for (const auto& unit : group.required)
+            for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
+    for (auto& [doc, score] : page) {
+        SearchHit hit;
+        hit.aid = parse_aid(doc.get_data());
+        hit.score = score;
+        hit.snippet = snippet(hit.aid, highlight_terms, context.analyzer);
+        if (request.explain) hit.why = explain(hit.aid, plan, doc, context, builder);
+        response.results.push_back(std::move(hit));
+    }
+    if (request.facets) {
+        Facets facets;
+        auto take = [&](const char* name, char kind) { facets[name] = spy.counts[static_cast<unsigned char>(kind)]; };
+        take("themes", schema::facet_theme);
+        take("categories", schema::facet_category);
+        take("aid_types", schema::facet_aid_type);
+        take("targeted_audiences", schema::facet_audience);
+        take("programs", schema::facet_program);
+        take("backers", schema::facet_backer);
+        response.facets = std::move(facets);
+    }
+    if (has_text) response.suggestion = suggest(plan, db);
+    return response;
+}
+
+}  // namespace aides

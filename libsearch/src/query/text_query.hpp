@@ -1,0 +1,64 @@
+#pragma once
+// The text of a search: parsed into OR-groups of required units and exclusions, then turned
+// into Xapian queries (stems, accent-free forms, synonyms, phrases, relaxation).
+#include <aides/analysis.hpp>
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "query/synonyms.hpp"
+
+namespace aides {
+
+/** A required unit of a group: a word, a phrase, or a run of words that is a synonym key. */
+struct QueryUnit {
+    std::string display;          ///< as the user typed it, for `missing`
+    std::vector<Word> words;      ///< analysed words
+    bool phrase = false;          ///< quoted or hyphenated: words must be adjacent
+};
+
+struct QueryGroup {
+    std::vector<QueryUnit> required;
+    std::vector<QueryUnit> excluded;
+};
+
+struct ParsedText {
+    std::vector<QueryGroup> groups;
+    std::vector<std::string> ignored;  ///< stopwords dropped
+    bool empty() const { return groups.empty(); }
+};
+
+/** Limits that keep hostile queries bounded (documented in docs/reliability.md). */
+struct TextLimits {
+    static constexpr std::size_t max_bytes = 4096;   ///< longer text is cut at a word boundary
+    static constexpr std::size_t max_groups = 32;    ///< further OR-groups are dropped
+    static constexpr std::size_t max_units = 16;     ///< per group
+};
+
+/** Parses the contract's query syntax, leniently: an unbalanced quote closes at the end, a
+ *  lone `-` is ignored. */
+ParsedText parse_text(std::string_view text, const Analyzer& analyzer);
+
+/** Builds Xapian queries for parsed text. */
+class TextQueryBuilder {
+  public:
+    TextQueryBuilder(const Analyzer& analyzer, const Synonyms& synonyms) : analyzer_(analyzer), synonyms_(synonyms) {}
+
+    /** A unit: its stems and accent-free forms (exact forms weigh a little more), or a phrase;
+     *  with synonyms when `expand`. */
+    Xapian::Query unit(const QueryUnit& unit, bool expand = true) const;
+    /** AND of the units of a group minus its exclusions; `keep` selects units (all if empty). */
+    Xapian::Query group(const QueryGroup& group, const std::vector<bool>& keep = {}) const;
+    /** Every term a unit can match, for highlighting and explanations. */
+    std::vector<std::string> match_terms(const QueryUnit& unit) const;
+
+  private:
+    Xapian::Query word(const Word& word) const;
+    Xapian::Query expansion(const std::vector<Synonyms::Phrase>& alternatives) const;
+    const Analyzer& analyzer_;
+    const Synonyms& synonyms_;
+};
+
+}  // namespace aides

@@ -1,0 +1,60 @@
+#pragma once
+// Shared by the C++ test suites: temporary directories, fixture paths, index building.
+#include <aides/aides.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace aides::test {
+
+/** A fresh directory under the system temporary directory, removed at scope exit. */
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string str(const std::string& child = {}) const { return (child.empty() ? path_ : path_ / child).string(); }
+
+  private:
+    std::filesystem::path path_;
+};
+
+std::string fixture(const std::string& name);       ///< tests/fixtures/<name>
+std::string corpus(const std::string& name);        ///< corpus/<name>
+std::string geography_file();                        ///< build/geo/geography.tsv
+std::string npm_data_dir();                          ///< build/geo/npm
+std::string bin(const std::string& tool);            ///< build/bin/<tool>
+std::string shared(const std::string& relative);     ///< ../shared/<relative>
+bool shared_available();
+
+/** The national geography, loaded once per process. Fails the test when it is missing. */
+const Geography& national_geography();
+
+/** Writes text to a file. */
+void write_file(const std::string& path, const std::string& text);
+std::string read_file(const std::string& path);
+/** Every JSON object of a JSON Lines file. */
+std::vector<nlohmann::json> read_jsonl(const std::string& path);
+
+/** Builds an index at `dir` from JSON Lines files, with the national geography and the
+ *  given ad-hoc lists; asserts the ingest committed with no error. */
+void build_index(const std::string& dir, const std::vector<std::string>& inputs,
+                 const std::vector<std::pair<std::string, std::string>>& adhoc = {});
+
+/** Ids of a response's results, in order. */
+std::vector<std::string> ids(const SearchResponse& response);
+
+/** Runs a command, capturing stdout and stderr; returns the exit status. */
+struct CommandResult {
+    int status = -1;
+    std::string out, err;
+};
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = {});
+
+}  // namespace aides::test
