@@ -157,11 +157,11 @@ int run_search(const SearchParams& params, std::ostream& out, std::ostream& err)
                 break;
             case OutputFormat::table: print_table(response, searcher.geography(), out); break;
         }
-        if (!response.ignored.empty() && response.count == 0 && !params.request.text.empty())
-            err << "aides-search: only common words in the text (ignored:";
-        if (!response.ignored.empty() && response.count == 0 && !params.request.text.empty()) {
-            for (const auto& w : response.ignored) err << " " << w;
-            err << "); add a meaningful word\n";
+        if (!response.ignored.empty() && response.count == 0) {
+            // A text of common words alone matches nothing rather than everything: say why.
+            err << "aides-search: no result; common words ignored:";
+            for (const auto& word : response.ignored) err << " " << word;
+            err << "\n";
         }
         return 0;
     } catch (const UsageError& e) {
