@@ -6,7 +6,7 @@ CMAKE_ARGS ?=
 GEO        := $(BUILD)/geo/geography.tsv
 DEMO_DB    := $(BUILD)/demo-index
 
-.PHONY: all deps configure build geography demo test test-sanitize bench fuzz clean
+.PHONY: all deps configure build geography demo test test-sanitize bench fuzz fuzz-build fuzz-smoke clean
 
 all: build
 
@@ -39,14 +39,57 @@ demo: geography
 
 test: geography
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-smoke
 
-# The same suites built with AddressSanitizer and UndefinedBehaviorSanitizer.
-test-sanitize: deps
-	@$(MAKE) --no-print-directory test BUILD=build-sanitize BUILD_TYPE=Debug CMAKE_ARGS="-DAIDES_SANITIZE=ON -DAIDES_BUILD_PYTHON=OFF"
+# The C++ suites built with AddressSanitizer and UndefinedBehaviorSanitizer (the Python ones
+# would need the sanitizer runtime preloaded into python). Any report fails the run.
+# SANITIZE_TESTS: a ctest regex to run a subset; the kill test uses AIDES_KILL_RECORDS records.
+SAN_BUILD      ?= build-sanitize
+SANITIZE_TESTS ?=
+SAN_OPTIONS    := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+test-sanitize: geography
+	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_SANITIZE=ON -DAIDES_BUILD_PYTHON=OFF \
+	  -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS)
+	@cd $(SAN_BUILD) && $(SAN_OPTIONS) AIDES_KILL_RECORDS=$${AIDES_KILL_RECORDS:-5000} \
+	  ctest --output-on-failure -j $(JOBS) $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
 
+# libFuzzer targets (clang, AddressSanitizer, UndefinedBehaviorSanitizer) on their seeds, built
+# beside the main build. `make fuzz` runs each FUZZ_SECONDS; `make test` runs each FUZZ_RUNS
+# times (fuzz-smoke), or skips them when clang is missing. Crashes land in
+# $(FUZZ_BUILD)/fuzz/work/NAME/, new inputs in .../NAME/corpus/.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= 1000
+fuzz-build: geography
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_BUILD_FUZZ=ON \
+	  -DAIDES_BUILD_TOOLS=OFF -DAIDES_BUILD_TESTS=OFF -DAIDES_BUILD_PYTHON=OFF \
+	  -DAIDES_FUZZ_RUNS=$(FUZZ_RUNS) -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/fuzz/work
+	@for target in record query; do \
+	  log=$(FUZZ_BUILD)/fuzz/work/$$target.log; \
+	  echo "fuzz: $$target for $(FUZZ_SECONDS) s (log: $$log)"; \
+	  fuzz/run.sh $(FUZZ_BUILD)/bin/fuzz_$$target $$target $(CURDIR)/$(FUZZ_BUILD)/fuzz/work \
+	    -max_total_time=$(FUZZ_SECONDS) >$$log 2>&1; status=$$?; \
+	  grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::)' $$log; \
+	  if [ $$status -ne 0 ]; then tail -40 $$log; exit 1; fi; \
+	done
+
+fuzz-smoke:
+	@if command -v clang++ >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz-build && cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz; \
+	else echo "fuzz-smoke: clang++ not found, libFuzzer targets skipped (the seeds still ran as reliability.fuzz_*_replay)"; fi
+
+# The side-by-side benchmark of docs/benchmarks.md (PostgreSQL and SQLite installed if missing);
+# BENCH_ARGS passes options to bench/run.sh, e.g. BENCH_ARGS="--sizes 10000,100000,1000000".
 bench: deps
+	@scripts/install-deps.sh postgresql postgresql-contrib libpq-dev libsqlite3-dev sqlite3
 	@$(MAKE) --no-print-directory geography CMAKE_ARGS="-DAIDES_BUILD_BENCH=ON"
-	@bench/run.sh $(BUILD)
+	@bench/run.sh $(BUILD) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(BUILD) build-sanitize
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)

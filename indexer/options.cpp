@@ -21,7 +21,9 @@ po::options_description describe() {
         ("db", po::value<std::string>(), "index directory (created if missing)")
         ("input,i", po::value<std::vector<std::string>>()->composing(),
          "records to add or replace: JSON Lines, a JSON array or an Aides-territoires API page; `-` reads stdin (repeatable)")
-        ("format", po::value<std::string>()->default_value("auto"), "input format: auto, jsonl, json")
+        ("format", po::value<std::string>()->default_value("auto"),
+         "input format: auto, jsonl, json (canonical records), at-api (Aides-territoires API data as served), "
+         "at-csv (the Aides-territoires CSV export); auto tells them apart")
         ("skip-invalid", "index the valid records even when some are bad (they are still reported)")
         ("check", "validate the inputs and report, write nothing")
         ("delete", po::value<std::vector<std::string>>()->multitoken()->composing(), "remove these aid ids")
@@ -48,6 +50,7 @@ std::string index_help() {
            "  aides-index --db idx --input corpus/aides.jsonl --adhoc pvd=corpus/adhoc/pvd-extrait.txt\n"
            "  aides-index --db idx --input new.jsonl --skip-invalid\n"
            "  aides-index --db idx --check --input export.json\n"
+           "  aides-index --db idx --format at-csv --input aides-territoires.csv --skip-invalid\n"
            "  aides-index --db idx --delete pvd-001 pvd-002\n"
            "  aides-index --db idx --sync full-dump.jsonl\n\n"
            "Exit codes: 0 success, 1 bad data or I/O error (index unchanged), 2 usage error.\n";
@@ -77,7 +80,9 @@ IndexParams parse_index_args(int argc, const char* const* argv) {
     if (format == "auto") params.ingest.format = InputFormat::automatic;
     else if (format == "jsonl") params.ingest.format = InputFormat::jsonl;
     else if (format == "json") params.ingest.format = InputFormat::json;
-    else throw UsageError("unknown --format \"" + format + "\" (expected auto, jsonl or json)", format);
+    else if (format == "at-api" || format == "at_api") params.ingest.format = InputFormat::at_api;
+    else if (format == "at-csv" || format == "at_csv") params.ingest.format = InputFormat::at_csv;
+    else throw UsageError("unknown --format \"" + format + "\" (expected auto, jsonl, json, at-api or at-csv)", format);
     params.ingest.skip_invalid = vm.count("skip-invalid") > 0;
     params.ingest.dry_run = vm.count("check") > 0;
     params.quiet = vm.count("quiet") > 0;

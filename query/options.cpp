@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cctype>
 #include <iostream>
 #include <sstream>
 
@@ -14,6 +15,8 @@ namespace aides::cli {
 namespace {
 
 using strings = std::vector<std::string>;
+
+const std::string exclusion_marker = "\x1f";
 
 po::options_description describe() {
     po::options_description options("Options (repeated values of one flag are OR-ed, different flags AND-ed)");
@@ -77,9 +80,17 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
     SearchParams params;
     po::positional_options_description positional;
     positional.add("text", -1);
+    // `-word` in the text is an exclusion, not a short option: hide it from the option parser.
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        bool exclusion = arg.size() > 1 && arg[0] == '-' && arg[1] != '-' && arg != "-h" &&
+                         !std::isdigit(static_cast<unsigned char>(arg[1]));
+        args.push_back(exclusion ? exclusion_marker + arg : arg);
+    }
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(argc, argv).options(describe()).positional(positional).run(), vm);
+        po::store(po::command_line_parser(args).options(describe()).positional(positional).run(), vm);
         po::notify(vm);
     } catch (const po::error& e) {
         throw UsageError(e.what());
@@ -91,7 +102,10 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
     if (!vm.count("db")) throw UsageError("--db DIR is required");
     params.db = vm["db"].as<std::string>();
     SearchRequest& r = params.request;
-    for (const auto& word : many(vm, "text")) r.text += (r.text.empty() ? "" : " ") + word;
+    for (auto word : many(vm, "text")) {
+        if (word.rfind(exclusion_marker, 0) == 0) word.erase(0, exclusion_marker.size());
+        r.text += (r.text.empty() ? "" : " ") + word;
+    }
     if (vm.count("commune")) r.commune = vm["commune"].as<std::string>();
     if (vm.count("perimeter")) r.perimeter = vm["perimeter"].as<std::string>();
     r.audiences = many(vm, "audience");

@@ -66,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadRecord{"{\"id\": \"x\", \"name\": \"a\", \"is_charged\": \"non\"}", "is_charged", "expected a boolean"},
                       BadRecord{"{\"id\": \"x\", \"name\": \"a\", \"recurrence\": \"sometimes\"}", "recurrence", "sometimes"},
                       BadRecord{"{\"id\": \"x\", \"name\": \"a\", \"status\": \"secret\"}", "status", "secret"},
-                      BadRecord{"{\"id\": \"x\", \"name\": \"a\"", "", "malformed JSON"},
+                      BadRecord{"{\"id\": \"x\", \"name\": \"a\"", "name", "malformed JSON"},  // broken after "name"
                       BadRecord{"[1, 2]", "", "expected a JSON object"}),
     [](const ::testing::TestParamInfo<BadRecord>& info) {
         std::string field = *info.param.field ? info.param.field : "record";

@@ -2,7 +2,7 @@
 /** @file analysis.hpp
  *  @brief French text analysis, the same at index and query time: HTML stripping, Unicode
  *  normalisation (NFKC, case folding, accents and ligatures), ICU word breaking, elisions,
- *  acronyms, stopwords and Snowball French stems that survive missing accents.
+ *  acronyms, numbers, stopwords and Snowball French stems that survive missing accents.
  */
 #include <memory>
 #include <string>
@@ -30,12 +30,26 @@ class Analyzer {
     Analyzer(Analyzer&&) noexcept;
     Analyzer& operator=(Analyzer&&) noexcept;
 
-    /** @brief The words of a plain text, in order. */
+    /** @brief The words of a plain text, in order.
+     *
+     *  Apostrophe and hyphen look-alikes are unified, then NFKC + case folding, `œ` -> `oe`,
+     *  `æ` -> `ae`; ICU breaks words. Elided articles and pronouns go (`l'eau` -> `eau`,
+     *  `jusqu'à` -> `à`); dotted acronyms join (`E.P.C.I.` -> `epci`); other dotted tokens
+     *  split (`ville.fr`); numbers lose their thousands separators (`10 000`, `10.000` ->
+     *  `10000`) and write decimals with a comma (`12.5` -> `12,5`); `%` and other symbols
+     *  are not words. Stopwords are kept (flagged) so that phrases and positions hold. */
     std::vector<Word> words(std::string_view text) const;
     /** @brief The stem terms of one analysed word form: the stems of its accented and its
      *  accent-free spellings, accent-free (one or two strings). `accented` is the word as
      *  written (folded), or empty when only the form is known. */
     std::vector<std::string> stems(std::string_view form, std::string_view accented = {}) const;
+    /** @brief The stem of an accent-free word form (Snowball French, plus the plurals it
+     *  leaves alone: `velos` -> `velo`, `lieux` -> `lieu`); always the first of stems(). */
+    std::string stem(std::string_view form) const;
+    /** @brief The hyphenated words of words(), each run joined into one word, so that either
+     *  spelling finds the other: `vidéo-protection` -> `videoprotection`, `éco-quartier` ->
+     *  `ecoquartier`. Each takes the position of its first part and is never a stopword. */
+    std::vector<Word> compounds(const std::vector<Word>& words) const;
     /** @brief Lower case, accents and ligatures removed, NFKC: `Cœur` -> `coeur`. */
     std::string fold(std::string_view text) const;
 

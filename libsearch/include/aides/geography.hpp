@@ -86,6 +86,10 @@ class Geography {
     std::vector<std::string> adhoc_names() const;
     /** @brief Members of an ad-hoc perimeter, sorted; empty when unknown. */
     std::vector<std::string> adhoc_members(const std::string& name) const;
+    /** @brief Perimeters inside the ad-hoc perimeter `adhoc:NAME`: its communes (unknown codes
+     *  included), then the EPCIs, departments, regions and zones all of whose communes it holds.
+     *  Empty when unknown. (Inside a non-ad-hoc perimeter, aids carry its term at index time.) */
+    std::vector<Perimeter> inside_adhoc(const std::string& name) const;
 
     std::size_t commune_count() const;
     /** @brief Every commune code, sorted. */
@@ -108,12 +112,17 @@ class Geography {
     /** @brief Every perimeter that contains the commune, the commune included: commune, EPCI,
      *  department, region, zone, country, continent, ad-hoc lists. Empty for an unknown code. */
     std::vector<Perimeter> perimeters_of_commune(std::string_view code) const;
-    /** @brief Perimeters strictly containing `perimeter` (for an EPCI over two departments, both).
-     *  Ad-hoc perimeters are not included: they are linked by shared communes at search time. */
+    /** @brief Perimeters strictly containing `perimeter`, narrowest first. An EPCI over two
+     *  departments gets both (and their regions), as Aides-territoires attaches it. An ad-hoc
+     *  perimeter gets those holding all its communes (for a list spread over several regions:
+     *  country and continent). Ad-hoc perimeters are never included: they are linked by shared
+     *  communes (adhoc_overlapping()). An unknown code gets country and continent. */
     std::vector<Perimeter> ancestors(const Perimeter& perimeter) const;
     /** @brief Ad-hoc perimeters sharing at least one commune with `perimeter`. */
     std::vector<Perimeter> adhoc_overlapping(const Perimeter& perimeter) const;
-    /** @brief True when `inner` lies inside `outer` (or equals it). */
+    /** @brief True when `inner` lies inside `outer` (or equals it), read on communes: an EPCI
+     *  over two departments lies in neither, an ad-hoc list lies in a perimeter when all its
+     *  communes do. */
     bool contains(const Perimeter& outer, const Perimeter& inner) const;
 
   private:

@@ -14,9 +14,12 @@ namespace aides {
 
 /** @brief Input formats of record files. */
 enum class InputFormat {
-    automatic,  ///< JSON Lines, JSON array or API page, told apart by the first character
-    jsonl,
-    json,       ///< a JSON array or an API page {"count","next","previous","results"}
+    automatic,  ///< JSON Lines, JSON array, API page or CSV export, told apart by their start;
+                ///< API pages and records with Aides-territoires-only fields read as `at_api`
+    jsonl,      ///< canonical records, one per line
+    json,       ///< canonical records: a JSON array or an API page {"count","next","previous","results"}
+    at_api,     ///< Aides-territoires API data as served (labels, names, `*_full`, `perimeter_scale`)
+    at_csv,     ///< the Aides-territoires CSV export (Nom, Lien, Financeurs, Bénéficiaire...)
 };
 
 /** @brief A rejected record or a doubtful value: `source:line: field: message`. */

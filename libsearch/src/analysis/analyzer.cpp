@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "analysis/text_utils.hpp"
@@ -34,6 +36,71 @@ bool is_apostrophe(UChar32 c) {
     return c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x2032 || c == 0x00B4 || c == 0x0060;
 }
 
+// Hyphen look-alikes (U+2011 is the non-breaking hyphen of word processors).
+bool is_hyphen(UChar32 c) { return c == 0x2010 || c == 0x2011; }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool is_number(std::string_view token) {
+    return !token.empty() && is_digit(token.front()) &&
+           std::all_of(token.begin(), token.end(), [](char c) { return is_digit(c) || c == '.' || c == ','; });
+}
+
+// `1.000.000` (dots between groups of three) is a whole number; any other dot is a decimal
+// separator, written `,` as in French: `12.5` = `12,5`.
+std::string normalize_number(std::string number) {
+    if (number.find('.') == std::string::npos) return number;
+    bool thousands = number.find(',') == std::string::npos;
+    std::size_t first_dot = number.find('.');
+    if (first_dot == 0 || first_dot > 3) thousands = false;
+    for (std::size_t dot = first_dot; thousands && dot != std::string::npos; dot = number.find('.', dot + 1)) {
+        std::size_t next = number.find('.', dot + 1);
+        std::size_t group = (next == std::string::npos ? number.size() : next) - dot - 1;
+        if (group != 3) thousands = false;
+    }
+    if (thousands) number.erase(std::remove(number.begin(), number.end(), '.'), number.end());
+    else std::replace(number.begin(), number.end(), '.', ',');
+    return number;
+}
+
+// The pieces of a token with dots: an acronym (`e.p.c.i` -> `epci`), a number, or several
+// words (`ville.fr` -> `ville`, `fr`).
+std::vector<std::string> split_dots(const std::string& token) {
+    if (token.find('.') == std::string::npos) return {token};
+    if (is_number(token)) return {normalize_number(token)};
+    std::vector<std::string> pieces;
+    bool acronym = true;
+    for (std::size_t start = 0; start <= token.size();) {
+        std::size_t dot = std::min(token.find('.', start), token.size());
+        std::string piece = token.substr(start, dot - start);
+        if (!piece.empty()) {
+            // One letter, possibly accented (two bytes of UTF-8).
+            bool letter = piece.size() == 1 ? !is_digit(piece[0]) : piece.size() == 2 && (piece[0] & 0xE0) == 0xC0;
+            acronym = acronym && letter;
+            pieces.push_back(std::move(piece));
+        }
+        start = dot + 1;
+    }
+    if (acronym && pieces.size() > 1) {
+        std::string joined;
+        for (const auto& piece : pieces) joined += piece;
+        return {joined};
+    }
+    return pieces;
+}
+
+// Plurals the French Snowball stemmer leaves alone: a final `s` after a, i, o, u (`vélos`,
+// `revenus`, `abris`) and a final `x` after eu, ou (`lieux`, `jeux`, `bijoux`).
+std::optional<std::string> singular(std::string_view word) {
+    if (word.size() < 4) return std::nullopt;
+    char last = word.back(), before = word[word.size() - 2];
+    if (last == 's' && (before == 'a' || before == 'i' || before == 'o' || before == 'u'))
+        return std::string(word.substr(0, word.size() - 1));
+    if (last == 'x' && before == 'u' && (word[word.size() - 3] == 'e' || word[word.size() - 3] == 'o'))
+        return std::string(word.substr(0, word.size() - 1));
+    return std::nullopt;
+}
+
 }  // namespace
 
 struct Analyzer::Impl {
@@ -41,6 +108,9 @@ struct Analyzer::Impl {
     const icu::Normalizer2* nfd = nullptr;
     std::unique_ptr<icu::BreakIterator> breaker;
     Xapian::Stem stemmer{"french"};
+    // Stems of the words met so far: French text repeats its words, and Snowball is the cost.
+    std::unordered_map<std::string, std::vector<std::string>> stem_cache;
+    static constexpr std::size_t stem_cache_limit = 1 << 14;  // about 2 MB at most
 
     Impl() {
         UErrorCode status = U_ZERO_ERROR;
@@ -61,8 +131,38 @@ struct Analyzer::Impl {
         return folded;
     }
 
+    // Accents off: through a table for Latin letters (what French text holds), through ICU
+    // (NFD, marks dropped) for anything else. The table is made by the ICU path itself.
     std::string strip_accents(std::string_view folded_utf8) const {
         if (is_ascii(folded_utf8)) return std::string(folded_utf8);
+        static const std::array<std::string, latin_end - latin_begin> latin = [this] {
+            std::array<std::string, latin_end - latin_begin> table;
+            for (UChar32 c = latin_begin; c < latin_end; ++c) {
+                std::string utf8;
+                icu::UnicodeString(c).toUTF8String(utf8);
+                table[static_cast<std::size_t>(c - latin_begin)] = strip_accents_icu(utf8);
+            }
+            return table;
+        }();
+        std::string out;
+        out.reserve(folded_utf8.size());
+        for (std::size_t i = 0; i < folded_utf8.size(); ++i) {
+            auto byte = static_cast<unsigned char>(folded_utf8[i]);
+            if (byte < 0x80) {
+                out += static_cast<char>(byte);
+                continue;
+            }
+            if ((byte & 0xE0) != 0xC0 || i + 1 >= folded_utf8.size()) return strip_accents_icu(folded_utf8);
+            UChar32 c = ((byte & 0x1F) << 6) | (static_cast<unsigned char>(folded_utf8[i + 1]) & 0x3F);
+            if (c < latin_begin || c >= latin_end) return strip_accents_icu(folded_utf8);
+            out += latin[static_cast<std::size_t>(c - latin_begin)];
+            ++i;
+        }
+        return out;
+    }
+    static constexpr UChar32 latin_begin = 0xC0, latin_end = 0x250;  // Latin-1 letters to Latin Extended-B
+
+    std::string strip_accents_icu(std::string_view folded_utf8) const {
         UErrorCode status = U_ZERO_ERROR;
         icu::UnicodeString decomposed =
             nfd->normalize(icu::UnicodeString::fromUTF8(folded_utf8), status);
@@ -77,7 +177,14 @@ struct Analyzer::Impl {
         return out;
     }
 
-    std::string stem(std::string_view word) { return stemmer(std::string(word)); }
+    // Snowball, then the plurals it misses: the same rule for every spelling of a word, so
+    // `velos`, `vélos` and `vélo` meet.
+    std::string stem(std::string_view word) {
+        std::string stemmed = stemmer(std::string(word));
+        if (stemmed.size() == word.size() && stemmed == word)
+            if (auto one = singular(word)) return stemmer(*one);
+        return stemmed;
+    }
 };
 
 Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
@@ -98,10 +205,13 @@ std::string Analyzer::fold(std::string_view text) const {
 
 std::vector<Word> Analyzer::words(std::string_view text) const {
     std::vector<Word> out;
-    icu::UnicodeString source = icu::UnicodeString::fromUTF8(text);
+    icu::UnicodeString source = icu::UnicodeString::fromUTF8(text::join_digit_groups(text));
     // Apostrophes first (so ICU keeps `l'eau` whole and we can split the elision), then fold.
-    for (int32_t i = 0; i < source.length(); ++i)
-        if (is_apostrophe(source.charAt(i))) source.setCharAt(i, u'\'');
+    for (int32_t i = 0; i < source.length(); ++i) {
+        UChar c = source.charAt(i);
+        if (is_apostrophe(c)) source.setCharAt(i, u'\'');
+        else if (is_hyphen(c)) source.setCharAt(i, u'-');
+    }
     icu::UnicodeString folded = impl_->casefold(source);
 
     icu::BreakIterator& breaker = *impl_->breaker;
@@ -112,36 +222,60 @@ std::vector<Word> Analyzer::words(std::string_view text) const {
          start = end, end = breaker.next()) {
         if (breaker.getRuleStatus() == UBRK_WORD_NONE) continue;
         icu::UnicodeString piece = folded.tempSubStringBetween(start, end);
-        std::string accented;
-        piece.toUTF8String(accented);
+        std::string token;
+        piece.toUTF8String(token);
 
         // Elision: keep what follows the apostrophe when the prefix is an elided word.
-        if (auto apostrophe = accented.find('\''); apostrophe != std::string::npos) {
-            std::string prefix = accented.substr(0, apostrophe);
-            if (is_elision(prefix)) accented.erase(0, apostrophe + 1);
-            else accented.erase(apostrophe, 1);  // aujourd'hui -> aujourdhui
-            if (accented.find('\'') != std::string::npos)
-                accented.erase(std::remove(accented.begin(), accented.end(), '\''), accented.end());
+        if (auto apostrophe = token.find('\''); apostrophe != std::string::npos) {
+            if (is_elision(std::string_view(token).substr(0, apostrophe))) token.erase(0, apostrophe + 1);
+            else token.erase(apostrophe, 1);  // aujourd'hui -> aujourdhui
+            if (token.find('\'') != std::string::npos)
+                token.erase(std::remove(token.begin(), token.end(), '\''), token.end());
         }
-        // Acronyms with dots (`e.p.c.i`) and decimal separators join up.
-        if (accented.find('.') != std::string::npos)
-            accented.erase(std::remove(accented.begin(), accented.end(), '.'), accented.end());
-        if (accented.empty()) continue;
-
-        Word word;
-        word.form = impl_->strip_accents(accented);
-        word.accented = std::move(accented);
-        word.position = position++;
-        word.stopword = is_stopword(word.form);
-        // A hyphen right before this word joins it to the previous one (`centre-bourg`).
-        word.joined = previous_end >= 0 && start == previous_end + 1 && folded.charAt(previous_end) == u'-';
+        // A hyphen right before this token joins it to the previous one (`centre-bourg`).
+        bool joined = previous_end >= 0 && start == previous_end + 1 && folded.charAt(previous_end) == u'-';
         previous_end = end;
-        out.push_back(std::move(word));
+        auto emit = [&](std::string accented) {
+            if (accented.empty()) return;
+            Word& word = out.emplace_back();
+            word.form = impl_->strip_accents(accented);
+            word.accented = std::move(accented);
+            word.position = position++;
+            word.stopword = is_stopword(word.form);
+            word.joined = joined;
+            joined = false;
+        };
+        if (token.find('.') == std::string::npos) emit(std::move(token));
+        else
+            for (std::string& piece : split_dots(token)) emit(std::move(piece));
+    }
+    return out;
+}
+
+std::string Analyzer::stem(std::string_view form) const { return impl_->stem(form); }
+
+std::vector<Word> Analyzer::compounds(const std::vector<Word>& words) const {
+    std::vector<Word> out;
+    for (std::size_t begin = 0; begin < words.size();) {
+        std::size_t end = begin + 1;
+        while (end < words.size() && words[end].joined) ++end;
+        if (end - begin > 1) {
+            Word& compound = out.emplace_back();
+            compound.position = words[begin].position;
+            for (std::size_t i = begin; i < end; ++i) {
+                compound.form += words[i].form;
+                compound.accented += words[i].accented;
+            }
+        }
+        begin = end;
     }
     return out;
 }
 
 std::vector<std::string> Analyzer::stems(std::string_view form, std::string_view accented) const {
+    std::string key(form);
+    if (!accented.empty() && accented != form) (key += '\x1F') += accented;
+    if (auto hit = impl_->stem_cache.find(key); hit != impl_->stem_cache.end()) return hit->second;
     // The Snowball stem of an accent-free spelling can differ from the accented one's
     // (mobilites -> mobilit, mobilités -> mobil): keep both, accent-free.
     std::vector<std::string> out{impl_->stem(form)};
@@ -149,6 +283,8 @@ std::vector<std::string> Analyzer::stems(std::string_view form, std::string_view
         std::string other = impl_->strip_accents(impl_->stem(accented));
         if (other != out.front()) out.push_back(std::move(other));
     }
+    if (impl_->stem_cache.size() >= Impl::stem_cache_limit) impl_->stem_cache.clear();
+    impl_->stem_cache.emplace(std::move(key), out);
     return out;
 }
 

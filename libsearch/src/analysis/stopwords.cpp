@@ -21,7 +21,8 @@ constexpr std::array<std::string_view, 120> stopwords = {
 }  // namespace
 
 bool Analyzer::is_stopword(std::string_view folded) {
-    return std::binary_search(stopwords.begin(), stopwords.end(), folded);
+    constexpr std::size_t longest = 7;  // "etaient": longer words are never stopwords
+    return folded.size() <= longest && std::binary_search(stopwords.begin(), stopwords.end(), folded);
 }
 
 }  // namespace aides

@@ -29,16 +29,69 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 // The named entities found in French aid descriptions; numeric ones are decoded generally.
-constexpr std::array<std::pair<std::string_view, std::uint32_t>, 40> named_entities = {{
-    {"amp", '&'},     {"lt", '<'},      {"gt", '>'},      {"quot", '"'},    {"apos", '\''},
-    {"nbsp", 0xA0},   {"rsquo", 0x2019}, {"lsquo", 0x2018}, {"laquo", 0xAB}, {"raquo", 0xBB},
-    {"eacute", 0xE9}, {"egrave", 0xE8}, {"ecirc", 0xEA},  {"euml", 0xEB},   {"agrave", 0xE0},
-    {"acirc", 0xE2},  {"ccedil", 0xE7}, {"icirc", 0xEE},  {"iuml", 0xEF},   {"ocirc", 0xF4},
-    {"ugrave", 0xF9}, {"ucirc", 0xFB},  {"uuml", 0xFC},   {"oelig", 0x153}, {"aelig", 0xE6},
-    {"Eacute", 0xC9}, {"Egrave", 0xC8}, {"Agrave", 0xC0}, {"Ccedil", 0xC7}, {"OElig", 0x152},
-    {"euro", 0x20AC}, {"hellip", 0x2026}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"deg", 0xB0},
-    {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"middot", 0xB7}, {"bull", 0x2022}, {"thinsp", 0x2009},
+constexpr std::array<std::pair<std::string_view, std::uint32_t>, 66> named_entities = {{
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+    {"nbsp", 0xA0},    {"rsquo", 0x2019}, {"lsquo", 0x2018}, {"laquo", 0xAB},   {"raquo", 0xBB},
+    {"eacute", 0xE9},  {"egrave", 0xE8},  {"ecirc", 0xEA},   {"euml", 0xEB},    {"agrave", 0xE0},
+    {"acirc", 0xE2},   {"ccedil", 0xE7},  {"icirc", 0xEE},   {"iuml", 0xEF},    {"ocirc", 0xF4},
+    {"ugrave", 0xF9},  {"ucirc", 0xFB},   {"uuml", 0xFC},    {"oelig", 0x153},  {"aelig", 0xE6},
+    {"Eacute", 0xC9},  {"Egrave", 0xC8},  {"Ecirc", 0xCA},   {"Euml", 0xCB},    {"Agrave", 0xC0},
+    {"Acirc", 0xC2},   {"Ccedil", 0xC7},  {"Icirc", 0xCE},   {"Iuml", 0xCF},    {"Ocirc", 0xD4},
+    {"Ugrave", 0xD9},  {"Ucirc", 0xDB},   {"Uuml", 0xDC},    {"OElig", 0x152},  {"AElig", 0xC6},
+    {"yuml", 0xFF},    {"aacute", 0xE1},  {"iacute", 0xED},  {"oacute", 0xF3},  {"uacute", 0xFA},
+    {"ntilde", 0xF1},  {"euro", 0x20AC},  {"hellip", 0x2026}, {"ndash", 0x2013}, {"mdash", 0x2014},
+    {"deg", 0xB0},     {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"bdquo", 0x201E}, {"middot", 0xB7},
+    {"bull", 0x2022},  {"thinsp", 0x2009}, {"ensp", 0x2002}, {"emsp", 0x2003},  {"shy", 0xAD},
+    {"sup2", 0xB2},    {"sup3", 0xB3},    {"times", 0xD7},   {"copy", 0xA9},    {"reg", 0xAE},
+    {"sect", 0xA7},
 }};
+
+// Inline formatting tags do not separate words (`<strong>V</strong>élo`, `m<sup>2</sup>`);
+// every other tag does (`<p>a</p><p>b</p>`, `a<br>b`).
+constexpr std::array<std::string_view, 22> inline_tags = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "dfn", "em", "font", "i",
+    "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u", "wbr"};
+
+bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Where the tag starting at html[i] == '<' ends (one past '>'), and whether it is inline;
+// npos when this '<' is text ("< 5 000 habitants").
+std::pair<std::size_t, bool> tag_at(std::string_view html, std::size_t i) {
+    constexpr auto none = std::pair<std::size_t, bool>{std::string_view::npos, false};
+    if (html.substr(i, 4) == "<!--") {
+        std::size_t close = html.find("-->", i + 4);
+        return {close == std::string_view::npos ? html.size() : close + 3, false};
+    }
+    std::size_t name_start = i + 1;
+    if (name_start < html.size() && html[name_start] == '/') ++name_start;
+    if (name_start >= html.size() || !(ascii_alpha(html[name_start]) || html[name_start] == '!')) return none;
+    std::size_t close = html.find('>', name_start);
+    if (close == std::string_view::npos) return none;
+    std::size_t name_end = name_start;
+    while (name_end < close && (ascii_alpha(html[name_end]) || ascii_digit(html[name_end]))) ++name_end;
+    std::string name = ascii_lower(html.substr(name_start, name_end - name_start));
+    bool is_inline = std::find(inline_tags.begin(), inline_tags.end(), name) != inline_tags.end();
+    return {close + 1, is_inline};
+}
+
+// The contents of these elements are not text.
+std::size_t skip_element(std::string_view html, std::size_t i, std::size_t after_tag) {
+    for (std::string_view element : {"script", "style"}) {
+        std::string_view open = html.substr(i + 1, element.size());
+        if (ascii_lower(open) != element) continue;
+        std::size_t at = after_tag;
+        while ((at = html.find("</", at)) != std::string_view::npos) {
+            if (ascii_lower(html.substr(at + 2, element.size())) == element) {
+                std::size_t close = html.find('>', at);
+                return close == std::string_view::npos ? html.size() : close + 1;
+            }
+            at += 2;
+        }
+        return html.size();
+    }
+    return after_tag;
+}
 
 }  // namespace
 
@@ -48,14 +101,10 @@ std::string strip_html(std::string_view html) {
     for (std::size_t i = 0; i < html.size();) {
         char c = html[i];
         if (c == '<') {
-            std::size_t close = html.find('>', i + 1);
-            // A lone '<' (as in "< 5 000 habitants") is text, not a tag.
-            bool is_tag = close != std::string_view::npos && i + 1 < html.size() &&
-                          (std::isalpha(static_cast<unsigned char>(html[i + 1])) || html[i + 1] == '/' ||
-                           html[i + 1] == '!');
-            if (is_tag) {
-                out += ' ';  // tags separate words: "<p>a</p><p>b</p>"
-                i = close + 1;
+            auto [end, is_inline] = tag_at(html, i);
+            if (end != std::string_view::npos) {
+                if (!is_inline) out += ' ';
+                i = skip_element(html, i, end);
                 continue;
             }
         } else if (c == '&') {
@@ -66,7 +115,7 @@ std::string strip_html(std::string_view html) {
                 if (!name.empty() && name[0] == '#') {
                     bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
                     std::string_view digits = name.substr(hex ? 2 : 1);
-                    bool ok = !digits.empty();
+                    bool ok = !digits.empty() && digits.size() <= 7;
                     for (char d : digits) {
                         if (hex ? !std::isxdigit(static_cast<unsigned char>(d))
                                 : !std::isdigit(static_cast<unsigned char>(d))) ok = false;
@@ -85,6 +134,49 @@ std::string strip_html(std::string_view html) {
         }
         out += c;
         ++i;
+    }
+    return out;
+}
+
+std::string join_digit_groups(std::string_view text) {
+    if (std::none_of(text.begin(), text.end(), ascii_digit)) return std::string(text);
+    // The separators French typography puts between groups of three digits.
+    auto separator_at = [&](std::size_t at) -> std::size_t {
+        if (at < text.size() && text[at] == ' ') return 1;
+        if (text.substr(at, 2) == "\xC2\xA0") return 2;                                         // no-break space
+        if (text.substr(at, 3) == "\xE2\x80\xAF" || text.substr(at, 3) == "\xE2\x80\x89") return 3;  // narrow, thin
+        return 0;
+    };
+    auto glued_before = [&](std::size_t at) {  // a digit run that continues a word or a number
+        if (at == 0) return false;
+        char p = text[at - 1];
+        return ascii_alpha(p) || ascii_digit(p) || p == '.' || p == ',' || p == '_';
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        if (!ascii_digit(text[i]) || glued_before(i)) {
+            std::size_t next = text.find_first_of("0123456789", i + 1);
+            if (next == std::string_view::npos) next = text.size();
+            out.append(text.substr(i, next - i));
+            i = next;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && ascii_digit(text[end])) ++end;
+        out.append(text.substr(i, end - i));
+        if (end - i <= 3) {
+            // "10 000 000": each following group of exactly three digits belongs to the number.
+            while (std::size_t separator = separator_at(end)) {
+                std::size_t group = end + separator;
+                if (group + 3 > text.size() || !ascii_digit(text[group]) || !ascii_digit(text[group + 1]) ||
+                    !ascii_digit(text[group + 2]) || (group + 3 < text.size() && ascii_digit(text[group + 3])))
+                    break;
+                out.append(text.substr(group, 3));
+                end = group + 3;
+            }
+        }
+        i = end;
     }
     return out;
 }

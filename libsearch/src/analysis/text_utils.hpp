@@ -6,8 +6,12 @@
 
 namespace aides::text {
 
-/** Removes HTML tags (block tags become spaces) and decodes entities. */
+/** Removes HTML tags and decodes entities: block tags become spaces, inline formatting tags
+ *  (`strong`, `em`, `sup`...) vanish, comments and `script`/`style` contents are dropped. */
 std::string strip_html(std::string_view html);
+/** Joins the groups of a number written with French thousands separators (space, no-break
+ *  space, narrow or thin space): `10 000 €` -> `10000 €`. Used at index and query time. */
+std::string join_digit_groups(std::string_view text);
 /** Escapes & < > " for HTML output. */
 std::string html_escape(std::string_view text);
 /** True when `text` is well-formed UTF-8 without NUL bytes. */

@@ -67,8 +67,25 @@ std::vector<std::string> DocumentBuilder::validate(Aid& aid) const {
     // Perimeter: SCALE:CODE, or SCALE-LABEL:NAME resolved through the geography.
     const Geography& geography = catalogue_.geography;
     auto colon = aid.perimeter.find(':');
-    if (colon == std::string::npos)
-        throw DataError("expected SCALE:CODE, got \"" + aid.perimeter + "\"", {}, 0, "perimeter");
+    if (colon == std::string::npos) {
+        // A bare name (Aides-territoires data without perimeter_scale): the widest perimeter
+        // of that name (Paris is a department and a commune of the same extent).
+        std::optional<Perimeter> found;
+        std::string also;
+        for (Scale scale : {Scale::region, Scale::department, Scale::epci, Scale::commune}) {
+            if (auto match = geography.find_by_name(scale, aid.perimeter)) {
+                if (found) also += (also.empty() ? "" : ", ") + match->to_string();
+                else found = match;
+            }
+        }
+        if (!found)
+            throw DataError("no region, department, EPCI or commune named \"" + aid.perimeter +
+                                "\" (expected SCALE:CODE, or a name with perimeter_scale)", {}, 0, "perimeter");
+        if (!also.empty())
+            warnings.push_back("perimeter: \"" + aid.perimeter + "\" taken as " + found->to_string() + ", not " + also);
+        aid.perimeter = found->to_string();
+        return warnings;
+    }
     auto scale = parse_scale(aid.perimeter.substr(0, colon));
     if (!scale) throw DataError("unknown perimeter scale \"" + aid.perimeter.substr(0, colon) + "\"", {}, 0, "perimeter");
     std::string code(text::trim(std::string_view(aid.perimeter).substr(colon + 1)));
@@ -103,6 +120,12 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
             for (const auto& stem_form : analyzer_.stems(word.form, word.accented))
                 doc.add_term(term(stem, stem_form), field.weight);
             if (word.form.size() >= 4 && std::string_view(field.name) != "backers") spelling.push_back(word.form);
+        }
+        // Hyphenated words also as one word, without position: `vidéo-protection` = `vidéoprotection`.
+        for (const Word& compound : analyzer_.compounds(words)) {
+            doc.add_term(compound.form, field.weight);
+            for (const auto& stem_form : analyzer_.stems(compound.form, compound.accented))
+                doc.add_term(term(stem, stem_form), field.weight);
         }
         base += static_cast<Xapian::termpos>(words.size()) + field_gap;
     }

@@ -76,7 +76,7 @@ std::vector<std::string> enum_list(const json& object, vocabulary::Kind kind) {
     std::vector<std::string> out;
     for (const std::string& item : list_field(object, field.c_str())) {
         auto machine = vocabulary::normalize(kind, item);
-        if (!machine) bad(field, "unknown value \"" + item + "\"");
+        if (!machine) bad(field, "unknown value " + show(item));
         if (std::find(out.begin(), out.end(), *machine) == out.end()) out.push_back(*machine);
     }
     return out;
@@ -96,7 +96,7 @@ std::optional<std::string> date_field(const json& object, const char* field) {
     if (text.empty()) return std::nullopt;
     // Date-times are accepted for dates; only the day counts.
     auto day = dates::date_part(text);
-    if (!day) bad(field, "impossible or malformed date \"" + text + "\" (expected YYYY-MM-DD)");
+    if (!day) bad(field, "impossible or malformed date " + show(text) + " (expected YYYY-MM-DD)");
     return day;
 }
 
@@ -145,7 +145,7 @@ Aid aid_from_json(const json& object) {
     if (const json* value = member(object, "recurrence")) {
         std::string text = checked_text(*value, "recurrence");
         auto machine = vocabulary::normalize(vocabulary::Kind::recurrence, text);
-        if (!machine && !text::trim(text).empty()) bad("recurrence", "unknown value \"" + text + "\"");
+        if (!machine && !text::trim(text).empty()) bad("recurrence", "unknown value " + show(text));
         aid.recurrence = machine.value_or("");
     }
     aid.is_call_for_project = bool_field(object, "is_call_for_project");
@@ -176,13 +176,13 @@ Aid aid_from_json(const json& object) {
     for (const char* field : {"date_published", "date_updated"}) {
         std::string text(text::trim(text_field(object, field)));
         if (!text.empty() && !dates::date_part(text))
-            bad(field, "impossible or malformed date \"" + text + "\"");
+            bad(field, "impossible or malformed date " + show(text));
         (std::string_view(field) == "date_published" ? aid.date_published : aid.date_updated) = text;
     }
     if (const json* value = member(object, "status")) {
         std::string text = checked_text(*value, "status");
         auto machine = vocabulary::normalize(vocabulary::Kind::status, text);
-        if (!machine) bad("status", "unknown value \"" + text + "\"");
+        if (!machine) bad("status", "unknown value " + show(text));
         aid.status = *machine;
     }
     if (const json* value = member(object, "generic_aid")) {

@@ -8,8 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
+#include "analysis/text_utils.hpp"
+#include "json/at_import.hpp"
 #include "json/record_json.hpp"
 
 namespace aides {
@@ -18,15 +21,51 @@ namespace {
 
 using nlohmann::json;
 
+// `text` with control characters and bytes that are not UTF-8 written as \xHH, cut to about
+// `limit` bytes: messages stay on one printable line whatever the input held.
+std::string printable(std::string_view text, std::size_t limit) {
+    std::string out;
+    auto hex = [&](unsigned char c) {
+        static const char digits[] = "0123456789abcdef";
+        out += "\\x";
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        if (out.size() >= limit) {
+            out += "...";
+            break;
+        }
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f) hex(c);
+            else out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        bool ok = n > 0 && i + n <= text.size() && text::valid_utf8(text.substr(i, n));
+        if (ok) {
+            out.append(text.substr(i, n));
+            i += n;
+        } else {
+            hex(c);
+            ++i;
+        }
+    }
+    return out;
+}
+
 // One element of a JSON array found by scanning: where it starts, and on which line.
 struct Element {
     std::size_t begin = 0;
     std::size_t line = 0;
 };
 
-// Deepest nesting of a JSON text, strings skipped; bounds the parser's recursion.
-int nesting_depth(std::string_view text) {
-    int depth = 0, deepest = 0;
+// Where a JSON text first nests deeper than `limit` (strings skipped), if it does; checked
+// before parsing, so that the parser's recursion stays bounded.
+std::optional<std::size_t> too_deep(std::string_view text, int limit) {
+    int depth = 0;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
@@ -36,12 +75,58 @@ int nesting_depth(std::string_view text) {
         } else if (c == '"') {
             in_string = true;
         } else if (c == '{' || c == '[') {
-            deepest = std::max(deepest, ++depth);
+            if (++depth > limit) return i;
         } else if (c == '}' || c == ']') {
             --depth;
         }
     }
-    return deepest;
+    return std::nullopt;
+}
+
+// The member of the record that holds byte `offset` of a JSON text (JSON Lines record, array
+// of records or API page), so that a syntax error names its field too; empty when the
+// offset is not inside a member's value.
+std::string field_at(std::string_view text, std::size_t offset) {
+    std::vector<char> open;        // '{' or '[' of each enclosing level
+    std::vector<std::string> key;  // the last key read at each level
+    bool in_string = false, string_is_key = false, expect_key = false;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') {
+                in_string = false;
+                if (string_is_key && !key.empty()) key.back() = std::string(text.substr(start, i - start));
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+            string_is_key = expect_key;
+            expect_key = false;
+            start = i + 1;
+        } else if (c == '{' || c == '[') {
+            open.push_back(c);
+            key.emplace_back();
+            expect_key = c == '{';
+        } else if (c == '}' || c == ']') {
+            if (!open.empty()) {
+                open.pop_back();
+                key.pop_back();
+            }
+            expect_key = false;
+        } else if (c == ',') {
+            expect_key = !open.empty() && open.back() == '{';
+        }
+    }
+    // The record object: level 0 in JSON Lines, 1 in an array, 2 in the results of an API page.
+    std::size_t record = 0;
+    if (!open.empty() && open[0] == '[') record = 1;
+    else if (open.size() > 1 && open[0] == '{' && key[0] == "results" && open[1] == '[') record = 2;
+    if (open.size() <= record || open[record] != '{') return {};
+    if (open.size() == record + 1 && (expect_key || (in_string && string_is_key))) return {};
+    return key[record];
 }
 
 std::size_t line_at(std::string_view text, std::size_t offset) {
@@ -50,8 +135,8 @@ std::size_t line_at(std::string_view text, std::size_t offset) {
 }
 
 // Start lines of the elements of the array holding the records: the top-level array, or the
-// `results` array of an API page. Assumes the text is valid JSON (checked before).
-std::vector<std::size_t> element_lines(std::string_view text) {
+// array under the top-level key `key` (`results` of an API page). Assumes valid JSON.
+std::vector<std::size_t> element_lines(std::string_view text, const std::string& key) {
     std::vector<std::size_t> lines;
     int depth = 0;
     int record_depth = -1;  // depth of the elements of the records array
@@ -80,7 +165,7 @@ std::vector<std::size_t> element_lines(std::string_view text) {
             string_start = i + 1;
         } else if (c == '[' || c == '{') {
             ++depth;
-            if (c == '[' && ((depth == 1) || (depth == 2 && last_key == "results"))) {
+            if (c == '[' && ((depth == 1 && key.empty()) || (depth == 2 && !key.empty() && last_key == key))) {
                 if (record_depth < 0) {
                     record_depth = depth;
                     expect_value = true;
@@ -99,12 +184,34 @@ RecordIssue issue(const std::string& source, std::size_t line, std::string field
     return RecordIssue{source, line, std::move(field), std::move(message)};
 }
 
-void emit(const json& object, const std::string& source, std::size_t line, const RecordSink& on_record,
-          const IssueSink& on_issue) {
+// How records are read: as canonical records, as Aides-territoires API records, or each as
+// what it looks like.
+enum class Shape { canonical, api, detect };
+
+struct Sinks {
+    const std::string& source;
+    const RecordSink& on_record;
+    const IssueSink& on_issue;
+    const IssueSink& on_warning;
+};
+
+void emit(const json& object, std::size_t line, Shape shape, const Sinks& sinks) {
     try {
-        on_record(SourcedAid{aid_from_json(object), source, line});
+        bool api = shape == Shape::api || (shape == Shape::detect && at::looks_like_api_record(object));
+        std::vector<at::Note> notes;
+        Aid aid = api ? at::aid_from_api(object, notes) : aid_from_json(object);
+        if (sinks.on_warning)
+            for (auto& note : notes) sinks.on_warning(issue(sinks.source, line, std::move(note.field), std::move(note.message)));
+        sinks.on_record(SourcedAid{std::move(aid), sinks.source, line});
     } catch (const DataError& e) {
-        on_issue(issue(source, line, e.field(), e.what()));
+        std::string message = e.what();
+        if ((e.field() == "id" || e.field() == "name") && message.find("missing") != std::string::npos) {
+            if (std::string hint = at::foreign_hint(object); !hint.empty()) message += " (" + hint + ")";
+        }
+        sinks.on_issue(issue(sinks.source, line, e.field(), std::move(message)));
+    } catch (const json::exception& e) {
+        // A shape the converters did not foresee: reported like a bad record, never thrown.
+        sinks.on_issue(issue(sinks.source, line, "", "unexpected value: " + printable(e.what(), 300)));
     }
 }
 
@@ -112,11 +219,13 @@ std::string parse_message(const json::exception& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> tail
     if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    return "malformed JSON: " + what;
+    // The parser quotes what it last read, raw: keep the message printable.
+    return "malformed JSON: " + printable(what, 300);
 }
 
-void read_lines(std::istream& in, const std::string& source, const RecordSink& on_record, const IssueSink& on_issue,
-                std::string first_line, std::size_t first_line_number) {
+void read_lines(std::istream& in, const Sinks& sinks, Shape shape, std::string first_line, std::size_t first_line_number) {
+    const std::string& source = sinks.source;
+    const IssueSink& on_issue = sinks.on_issue;
     std::string line = std::move(first_line);
     std::size_t number = first_line_number;
     do {
@@ -126,11 +235,13 @@ void read_lines(std::istream& in, const std::string& source, const RecordSink& o
         if (!body.empty()) {
             if (body.size() > max_record_bytes) {
                 on_issue(issue(source, number, "", "record of " + std::to_string(body.size()) + " bytes exceeds the limit of " + std::to_string(max_record_bytes)));
-            } else if (nesting_depth(body) > max_depth) {
-                on_issue(issue(source, number, "", "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
+            } else if (auto deep = too_deep(body, max_depth)) {
+                on_issue(issue(source, number, field_at(body, *deep), "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
             } else {
                 try {
-                    emit(json::parse(body), source, number, on_record, on_issue);
+                    emit(json::parse(body), number, shape, sinks);
+                } catch (const json::parse_error& e) {
+                    on_issue(issue(source, number, field_at(body, e.byte > 0 ? e.byte - 1 : 0), parse_message(e)));
                 } catch (const json::exception& e) {
                     on_issue(issue(source, number, "", parse_message(e)));
                 }
@@ -140,47 +251,67 @@ void read_lines(std::istream& in, const std::string& source, const RecordSink& o
     } while (std::getline(in, line));
 }
 
-void read_document(const std::string& text, const std::string& source, const RecordSink& on_record,
-                   const IssueSink& on_issue) {
-    if (nesting_depth(text) > max_depth + 2) {
-        on_issue(issue(source, 1, "", "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
+void read_document(const std::string& text, const Sinks& sinks, InputFormat format) {
+    const std::string& source = sinks.source;
+    const IssueSink& on_issue = sinks.on_issue;
+    if (auto deep = too_deep(text, max_depth + 2)) {
+        on_issue(issue(source, line_at(text, *deep), field_at(text, *deep),
+                       "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
         return;
     }
     json document;
     try {
         document = json::parse(text);
     } catch (const json::parse_error& e) {
-        on_issue(issue(source, line_at(text, e.byte > 0 ? e.byte - 1 : 0), "", parse_message(e)));
+        std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
+        on_issue(issue(source, line_at(text, at), field_at(text, at), parse_message(e)));
         return;
     } catch (const json::exception& e) {
         on_issue(issue(source, 1, "", parse_message(e)));
         return;
     }
+    // Canonical JSON is strict; Aides-territoires data (asked for, or an API page met in
+    // automatic mode) goes through the importer.
+    Shape shape = format == InputFormat::at_api ? Shape::api : format == InputFormat::automatic ? Shape::detect : Shape::canonical;
     const json* records = nullptr;
+    std::string key;
     if (document.is_array()) {
         records = &document;
-    } else if (document.is_object() && document.contains("results")) {
-        records = &document["results"];
-        if (!records->is_array()) {
-            on_issue(issue(source, 1, "results", "expected an array of records"));
+    } else if (document.is_object()) {
+        key = shape == Shape::canonical ? (document.contains("results") ? "results" : "") : at::records_key(document);
+        if (key.empty()) {
+            emit(document, 1, shape, sinks);  // a single pretty-printed record
             return;
         }
-    } else if (document.is_object()) {
-        emit(document, source, 1, on_record, on_issue);  // a single pretty-printed record
-        return;
+        records = &document[key];
+        if (!records->is_array()) {
+            on_issue(issue(source, 1, key, "expected an array of records"));
+            return;
+        }
+        if (shape == Shape::detect) shape = Shape::api;
+        if (key != "results" && sinks.on_warning)
+            sinks.on_warning(issue(source, 1, key, "no \"results\": records read from \"" + key +
+                                                       "\", as Aides-territoires records (not an API page)"));
     } else {
         on_issue(issue(source, 1, "", "expected JSON Lines, a JSON array or an API page"));
         return;
     }
-    std::vector<std::size_t> lines = element_lines(text);
+    std::vector<std::size_t> lines = element_lines(text, key);
     for (std::size_t i = 0; i < records->size(); ++i)
-        emit((*records)[i], source, i < lines.size() ? lines[i] : 0, on_record, on_issue);
+        emit((*records)[i], i < lines.size() ? lines[i] : 0, shape, sinks);
+}
+
+bool ends_with(std::string_view text, std::string_view tail) {
+    if (text.size() < tail.size()) return false;
+    std::string lower = text::ascii_lower(text.substr(text.size() - tail.size()));
+    return lower == tail;
 }
 
 }  // namespace
 
 void for_each_record(const std::string& path, InputFormat format, const RecordSink& on_record,
-                     const IssueSink& on_issue) {
+                     const IssueSink& on_issue, const IssueSink& on_warning) {
+    Sinks sinks{path, on_record, on_issue, on_warning};
     std::ifstream file;
     std::istream* in = &std::cin;
     if (path != "-") {
@@ -210,18 +341,28 @@ void for_each_record(const std::string& path, InputFormat format, const RecordSi
     }
     if (number == 1 && first_line.size() >= 3 && first_line.compare(0, 3, "\xEF\xBB\xBF") == 0) first_line.erase(0, 3);
     char lead = first_line[first_line.find_first_not_of(" \t\r")];
+    bool csv = format == InputFormat::at_csv ||
+               (format == InputFormat::automatic && lead != '{' && lead != '[' &&
+                (ends_with(path, ".csv") || at::looks_like_csv_header(first_line)));
+    if (csv) {
+        at::read_csv(*in, std::move(first_line), number, path, on_record, on_issue, on_warning);
+        return;
+    }
     bool lines_format = format == InputFormat::jsonl;
-    if (format == InputFormat::automatic && lead == '{') {
-        // JSON Lines when the first line is a whole object by itself.
-        lines_format = json::accept(first_line);
+    if ((format == InputFormat::automatic || format == InputFormat::at_api) && lead == '{') {
+        // JSON Lines when the first line is a whole object by itself, unless that object is a
+        // page of records on one line (`aides-search --format json` writes them so).
+        json first = json::parse(first_line, nullptr, false);
+        lines_format = !first.is_discarded() && at::records_key(first).empty();
     }
     if (lines_format) {
-        read_lines(*in, path, on_record, on_issue, std::move(first_line), number);
+        Shape shape = format == InputFormat::at_api ? Shape::api : format == InputFormat::automatic ? Shape::detect : Shape::canonical;
+        read_lines(*in, sinks, shape, std::move(first_line), number);
         return;
     }
     std::ostringstream rest;
     rest << std::string(number - 1, '\n') << first_line << '\n' << in->rdbuf();
-    read_document(rest.str(), path, on_record, on_issue);
+    read_document(rest.str(), sinks, format);
 }
 
 }  // namespace json_io
@@ -235,11 +376,12 @@ std::vector<SourcedAid> read_records(const std::string& path, InputFormat format
 }
 
 std::string RecordIssue::to_string() const {
-    std::string out = source;
+    // One printable line whatever the record held (values are quoted in messages).
+    std::string out = json_io::printable(source, 1000);
     if (line > 0) out += ":" + std::to_string(line);
     out += ": ";
-    if (!field.empty()) out += field + ": ";
-    return out + message;
+    if (!field.empty()) out += json_io::printable(field, 100) + ": ";
+    return out + json_io::printable(message, 500);
 }
 
 }  // namespace aides

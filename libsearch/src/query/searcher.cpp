@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "analysis/text_utils.hpp"
 #include "index/document_builder.hpp"
@@ -17,6 +18,7 @@
 #include "json/record_json.hpp"
 #include "model/dates.hpp"
 #include "model/vocabulary.hpp"
+#include "query/facet_counts.hpp"
 #include "query/text_query.hpp"
 
 namespace aides {
@@ -30,23 +32,6 @@ Query any_of(std::string_view prefix, const std::vector<std::string>& values) {
     for (const auto& value : values) terms.emplace_back(schema::term(prefix, value));
     return Query(Query::OP_OR, terms.begin(), terms.end());
 }
-
-// Counts facet values of every matching document, in the match itself.
-class FacetSpy : public Xapian::MatchSpy {
-  public:
-    void operator()(const Xapian::Document& doc, double) override {
-        std::string values = doc.get_value(schema::facets);
-        std::string_view rest = values;
-        while (!rest.empty()) {
-            std::size_t end = rest.find('\n');
-            std::string_view entry = rest.substr(0, end);
-            rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-            if (entry.size() < 2) continue;
-            ++counts[static_cast<unsigned char>(entry[0])][std::string(entry.substr(1))];
-        }
-    }
-    std::map<std::string, std::size_t> counts[256];
-};
 
 // The validated form of a request.
 struct Plan {
@@ -95,6 +80,8 @@ struct Searcher::Impl {
     };
     mutable std::mutex pool_mutex;
     mutable std::vector<std::unique_ptr<Context>> pool;
+    // Facet values in memory, read on the first facet request (query/facet_counts.hpp).
+    mutable FacetTableCache facet_tables;
 
     std::unique_ptr<Context> borrow() const {
         {
@@ -102,6 +89,8 @@ struct Searcher::Impl {
             if (!pool.empty()) {
                 auto context = std::move(pool.back());
                 pool.pop_back();
+                // Each search sees the last commit; reopen() is a cheap revision check.
+                store::translate_errors(dir, [&] { return context->db.reopen(); });
                 return context;
             }
         }
@@ -115,16 +104,37 @@ struct Searcher::Impl {
         pool.push_back(std::move(context));
     }
 
+    // Runs a read on a borrowed context. When a writer commits underneath and the revision
+    // being read is discarded, reads the new revision and tries again.
+    template <class Read>
+    auto reading(Read&& read) const -> decltype(read(std::declval<Context&>())) {
+        auto context = borrow();
+        for (int attempt = 0;; ++attempt) {
+            try {
+                auto result = read(*context);
+                give_back(std::move(context));
+                return result;
+            } catch (const Xapian::DatabaseModifiedError& e) {
+                if (attempt >= max_reopen_attempts) throw IndexError(dir + ": index changing too fast to read: " + e.get_msg());
+                store::translate_errors(dir, [&] { return context->db.reopen(); });
+            } catch (const Xapian::Error&) {
+                store::translate_errors(dir, [&]() -> int { throw; });
+            }
+        }
+    }
+    static constexpr int max_reopen_attempts = 20;
+
     Plan plan(const SearchRequest& request, Context& context) const;
     SearchResponse run(const SearchRequest& request, Context& context) const;
     Query eligibility(Plan& plan, const Xapian::Database& db) const;
-    void apply_portal(const std::string& path, SearchRequest& request, Plan& plan) const;
+    void apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const;
+    void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const;
     void relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const;
     std::vector<std::string> local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const;
     Explanation explain(const Aid& aid, const Plan& plan, const Xapian::Document& doc, Context& context,
                         const TextQueryBuilder& builder) const;
     std::string snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const;
-    std::optional<std::string> suggest(const Plan& plan, const Xapian::Database& db) const;
+    std::optional<std::string> suggest(const Plan& plan, Context& context) const;
 };
 
 Searcher::Searcher(const std::string& dir) : impl_(std::make_unique<Impl>()) {
@@ -132,9 +142,17 @@ Searcher::Searcher(const std::string& dir) : impl_(std::make_unique<Impl>()) {
     if (!std::filesystem::is_directory(dir)) throw IndexError(dir + ": no index here (run aides-index first)");
     auto context = impl_->borrow();
     store::translate_errors(dir, [&] {
-        store::check_format(context->db, dir);
-        impl_->catalogue = store::load_catalogue(context->db, dir, impl_->prototype);
-        return 0;
+        // A writer may commit while the metadata is read: read the new revision again.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                store::check_format(context->db, dir);
+                impl_->catalogue = store::load_catalogue(context->db, dir, impl_->prototype);
+                return 0;
+            } catch (const Xapian::DatabaseModifiedError&) {
+                if (attempt >= 5) throw;
+                context->db.reopen();
+            }
+        }
     });
     impl_->give_back(std::move(context));
 }
@@ -151,41 +169,19 @@ CommuneProfile Searcher::profile(const std::string& commune) const {
 }
 
 std::size_t Searcher::size() const {
-    auto context = impl_->borrow();
-    auto n = store::translate_errors(impl_->dir, [&] { return static_cast<std::size_t>(context->db.get_doccount()); });
-    impl_->give_back(std::move(context));
-    return n;
+    return impl_->reading([&](Impl::Context& context) { return static_cast<std::size_t>(context.db.get_doccount()); });
 }
 
 std::optional<Aid> Searcher::get(const std::string& id) const {
-    auto context = impl_->borrow();
-    auto result = store::translate_errors(impl_->dir, [&]() -> std::optional<Aid> {
-        Xapian::PostingIterator it = context->db.postlist_begin(schema::term(schema::id, id));
-        if (it == context->db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
-        return parse_aid(context->db.get_document(*it).get_data());
+    return impl_->reading([&](Impl::Context& context) -> std::optional<Aid> {
+        Xapian::PostingIterator it = context.db.postlist_begin(schema::term(schema::id, id));
+        if (it == context.db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
+        return parse_aid(context.db.get_document(*it).get_data());
     });
-    impl_->give_back(std::move(context));
-    return result;
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) const {
-    auto context = impl_->borrow();
-    for (int attempt = 0;; ++attempt) {
-        try {
-            SearchResponse response = impl_->run(request, *context);
-            impl_->give_back(std::move(context));
-            return response;
-        } catch (const Xapian::DatabaseModifiedError& e) {
-            // A writer committed underneath: read the new revision and search again.
-            if (attempt >= 3) throw IndexError(impl_->dir + ": index changing too fast to read: " + e.get_msg());
-            store::translate_errors(impl_->dir, [&] {
-                context->db.reopen();
-                return 0;
-            });
-        } catch (const Xapian::Error&) {
-            store::translate_errors(impl_->dir, [&]() -> int { throw; });
-        }
-    }
+    return impl_->reading([&](Impl::Context& context) { return impl_->run(request, context); });
 }
 
 // ------------------------------------------------------------------------------------ planning
@@ -203,9 +199,9 @@ Query Searcher::Impl::eligibility(Plan& plan, const Xapian::Database& db) const 
             if (std::find(plan.eligible.begin(), plan.eligible.end(), a) == plan.eligible.end()) plan.eligible.push_back(std::move(a));
         for (const auto& e : plan.eligible) perimeter_terms.push_back(e.to_string());
         inside_terms.push_back(p.to_string());
-        // Communes of an ad-hoc perimeter are inside it.
+        // Inside an ad-hoc perimeter: its communes and the perimeters all of whose communes it holds.
         if (p.scale == Scale::adhoc)
-            for (const auto& member : geography.adhoc_members(p.code)) perimeter_terms.push_back("commune:" + member);
+            for (const auto& inside : geography.inside_adhoc(p.code)) perimeter_terms.push_back(inside.to_string());
     }
     (void)db;
     std::vector<Query> parts;
@@ -214,7 +210,7 @@ Query Searcher::Impl::eligibility(Plan& plan, const Xapian::Database& db) const 
     return Query(Query::OP_OR, parts.begin(), parts.end());
 }
 
-void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& request, Plan& plan) const {
+void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const {
     std::string text = store::read_file(path, "portal");
     nlohmann::json portal;
     try {
@@ -223,26 +219,16 @@ void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& reques
             if (!portal.contains("filters") || !portal["filters"].contains(key)) return;
             for (const auto& value : portal["filters"][key]) target.push_back(value.get<std::string>());
         };
-        // Portal filters narrow the request: a list given by both must match both, so they
-        // are kept apart and AND-ed below; here only the empty request lists are filled.
-        SearchRequest base;
+        // Portal filters narrow the request: kept in a request of their own, AND-ed in plan().
         append("programs", base.programs);
         append("themes", base.themes);
         append("categories", base.categories);
         append("audiences", base.audiences);
         append("aid_types", base.aid_types);
+        append("steps", base.steps);
+        append("destinations", base.destinations);
         append("backers", base.backers);
-        for (auto [mine, theirs] : {std::pair{&request.programs, &base.programs}, {&request.themes, &base.themes},
-                                    {&request.categories, &base.categories}, {&request.audiences, &base.audiences},
-                                    {&request.aid_types, &base.aid_types}, {&request.backers, &base.backers}}) {
-            if (mine->empty()) *mine = *theirs;
-            else if (!theirs->empty()) {
-                std::vector<std::string> both;
-                for (const auto& v : *mine)
-                    if (std::find(theirs->begin(), theirs->end(), v) != theirs->end()) both.push_back(v);
-                *mine = both.empty() ? std::vector<std::string>{"\x01none"} : both;
-            }
-        }
+        append("recurrences", base.recurrences);
         if (portal.contains("filters") && portal["filters"].contains("perimeter") && request.perimeter.empty() && request.commune.empty())
             request.perimeter = portal["filters"]["perimeter"].get<std::string>();
         if (portal.contains("highlighted"))
@@ -254,42 +240,7 @@ void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& reques
     }
 }
 
-Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const {
-    Plan plan;
-    SearchRequest request = original;
-    if (!request.portal_path.empty()) {
-        try {
-            apply_portal(request.portal_path, request, plan);
-        } catch (const DataError& e) {
-            throw UsageError(std::string(e.what()) + ": " + request.portal_path, request.portal_path);
-        }
-    }
-    if (request.page < 1) throw UsageError("--page must be 1 or more, got " + std::to_string(request.page), std::to_string(request.page));
-    if (request.size < 1 || request.size > 1000)
-        throw UsageError("--size must be between 1 and 1000, got " + std::to_string(request.size), std::to_string(request.size));
-    if (static_cast<long long>(request.page) * request.size > 1'000'000)
-        throw UsageError("--page " + std::to_string(request.page) + " is too deep (page x size over 1,000,000)", std::to_string(request.page));
-    plan.today = request.today.empty() ? dates::today() : checked_date(request.today, "--today");
-
-    const Geography& geography = catalogue.geography;
-    std::vector<Query> filters;
-    filters.emplace_back(schema::term(schema::status, "published"));
-
-    if (!request.commune.empty() && !request.perimeter.empty())
-        throw UsageError("give --commune or --perimeter, not both", request.perimeter);
-    if (!request.commune.empty()) {
-        if (geography.commune_count() == 0) throw IndexError(dir + ": the index holds no geography; re-index with --geo");
-        plan.commune = geography.resolve_commune(request.commune);
-        if (request.audiences.empty()) request.audiences.push_back("commune");
-    } else if (!request.perimeter.empty()) {
-        auto p = Perimeter::parse(request.perimeter);
-        if (!p) throw UsageError("bad perimeter \"" + request.perimeter + "\" (expected SCALE:CODE, e.g. department:29)", request.perimeter);
-        if (!geography.knows(*p) && !context.db.term_exists(schema::term(schema::perimeter, p->to_string())))
-            throw UsageError("unknown perimeter \"" + request.perimeter + "\"", request.perimeter);
-        plan.perimeter = p;
-    }
-    if (!plan.commune.empty() || plan.perimeter) filters.push_back(eligibility(plan, context.db));
-
+void Searcher::Impl::list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const {
     auto add_terms = [&](std::string_view prefix, const std::vector<std::string>& values, const char* label) {
         if (values.empty()) return;
         filters.push_back(any_of(prefix, values));
@@ -326,6 +277,47 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
     add_terms(schema::program, programs, "program");
     for (const auto& value : request.backers) backers.push_back(backer_key(context.analyzer, value));
     add_terms(schema::backer, backers, "backer");
+}
+
+Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const {
+    Plan plan;
+    SearchRequest request = original;
+    SearchRequest portal;  // the portal's base filters, if any
+    if (!request.portal_path.empty()) {
+        try {
+            apply_portal(request.portal_path, request, portal, plan);
+        } catch (const DataError& e) {
+            throw UsageError(std::string(e.what()) + ": " + request.portal_path, request.portal_path);
+        }
+    }
+    if (request.page < 1) throw UsageError("--page must be 1 or more, got " + std::to_string(request.page), std::to_string(request.page));
+    if (request.size < 1 || request.size > 1000)
+        throw UsageError("--size must be between 1 and 1000, got " + std::to_string(request.size), std::to_string(request.size));
+    if (static_cast<long long>(request.page) * request.size > 1'000'000)
+        throw UsageError("--page " + std::to_string(request.page) + " is too deep (page x size over 1,000,000)", std::to_string(request.page));
+    plan.today = request.today.empty() ? dates::today() : checked_date(request.today, "--today");
+
+    const Geography& geography = catalogue.geography;
+    std::vector<Query> filters;
+    filters.emplace_back(schema::term(schema::status, "published"));
+
+    if (!request.commune.empty() && !request.perimeter.empty())
+        throw UsageError("give --commune or --perimeter, not both", request.perimeter);
+    if (!request.commune.empty()) {
+        if (geography.commune_count() == 0) throw IndexError(dir + ": the index holds no geography; re-index with --geo");
+        plan.commune = geography.resolve_commune(request.commune);
+        if (request.audiences.empty()) request.audiences.push_back("commune");
+    } else if (!request.perimeter.empty()) {
+        auto p = Perimeter::parse(request.perimeter);
+        if (!p) throw UsageError("bad perimeter \"" + request.perimeter + "\" (expected SCALE:CODE, e.g. department:29)", request.perimeter);
+        if (!geography.knows(*p) && !context.db.term_exists(schema::term(schema::perimeter, p->to_string())))
+            throw UsageError("unknown perimeter \"" + request.perimeter + "\"", request.perimeter);
+        plan.perimeter = p;
+    }
+    if (!plan.commune.empty() || plan.perimeter) filters.push_back(eligibility(plan, context.db));
+
+    list_filters(request, context, filters, plan);
+    list_filters(portal, context, filters, plan);
     if (request.call_for_projects) {
         filters.emplace_back(std::string(schema::flag_call));
         plan.filters_passed.push_back("call_for_projects");
@@ -454,25 +446,99 @@ std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>&
         rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
     }
     constexpr std::size_t window = 30;
-    std::vector<bool> hit(tokens.size(), false);
-    std::size_t first = tokens.size();
-    if (!terms.empty()) {
-        for (std::size_t i = 0; i < tokens.size(); ++i) {
-            for (const Word& w : analyzer.words(tokens[i])) {
-                bool match = terms.count(w.form) > 0;
-                if (!match && !w.stopword)
-                    for (const auto& s : analyzer.stems(w.form, w.accented)) match = match || terms.count(schema::term(schema::stem, s));
-                if (match) hit[i] = true;
+    // Snippets cost more than the match when every word of every description goes through the
+    // analyser, so: a token of letters and digits is read as the one word it is, without the
+    // analyser's per-call cost; stems only for words whose first
+    // letter starts a query stem (a French Snowball stem keeps its word's first letter); one
+    // analyser call for all the other tokens tells whether anything matches at all (usually not:
+    // the words were in the name); then only the tokens up to the first match and those of the
+    // window, each distinct token once.
+    bool stem_initial[256] = {};
+    for (const auto& t : terms)
+        if (t.size() > schema::stem.size() && t.compare(0, schema::stem.size(), schema::stem) == 0)
+            stem_initial[static_cast<unsigned char>(t[schema::stem.size()])] = true;
+    auto word_matches = [&](const Word& w) {
+        if (terms.count(w.form)) return true;
+        if (w.stopword || w.form.empty() || !stem_initial[static_cast<unsigned char>(w.form[0])]) return false;
+        for (const auto& s : analyzer.stems(w.form, w.accented))
+            if (terms.count(schema::term(schema::stem, s))) return true;
+        return false;
+    };
+    // A token of letters and digits, Latin-1 accents included (punctuation around it aside), is
+    // one word: its form the token in lower case without accents, as the analyser would say.
+    auto plain_word = [](std::string_view token, Word& w) {
+        auto punctuation = [](char c) { return std::string_view(",;:!?()[]\"'").find(c) != std::string_view::npos; };
+        while (!token.empty() && punctuation(token.front())) token.remove_prefix(1);
+        while (!token.empty() && (punctuation(token.back()) || token.back() == '.')) token.remove_suffix(1);
+        if (token.empty()) return false;
+        // Base letter of U+00C0..U+00FF (second UTF-8 byte 0x80..0xBF); 0: not a plain accented letter.
+        static constexpr char base[65] = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+        w.form.clear();
+        w.accented.clear();
+        for (std::size_t i = 0; i < token.size(); ++i) {
+            auto c = static_cast<unsigned char>(token[i]);
+            if (c < 0x80) {
+                if (!std::isalnum(c)) return false;
+                char lower = static_cast<char>(std::tolower(c));
+                w.form += lower;
+                w.accented += lower;
+            } else if (c == 0xC3 && i + 1 < token.size()) {
+                auto second = static_cast<unsigned char>(token[++i]);
+                if (second < 0x80 || second > 0xBF || base[second - 0x80] == 0) return false;
+                w.form += static_cast<char>(std::tolower(static_cast<unsigned char>(base[second - 0x80])));
+                w.accented += '\xC3';
+                w.accented += static_cast<char>(second < 0xA0 ? second + 0x20 : second);
+            } else {
+                return false;
             }
-            if (hit[i] && first == tokens.size()) first = i;
         }
+        w.stopword = Analyzer::is_stopword(w.form);
+        return true;
+    };
+    bool any = false;
+    if (!terms.empty()) {
+        std::string others;
+        for (const auto& token : tokens) {
+            Word simple;
+            if (plain_word(token, simple)) {
+                if ((any = word_matches(simple))) break;
+            } else {
+                others += token;
+                others += ' ';  // words never span a space: one call reads them all
+            }
+        }
+        std::unordered_map<std::string, bool> seen;  // accented spelling -> matches
+        if (!any)
+            for (const Word& w : analyzer.words(others)) {
+                auto [it, added] = seen.try_emplace(w.accented, false);
+                if (added) it->second = word_matches(w);
+                if ((any = it->second)) break;
+            }
     }
+    std::vector<signed char> hit(tokens.size(), -1);  // -1: not analysed yet
+    std::unordered_map<std::string_view, bool> known;
+    auto is_hit = [&](std::size_t i) {
+        if (hit[i] < 0) {
+            auto [it, added] = known.try_emplace(tokens[i], false);
+            Word simple;
+            if (added && plain_word(tokens[i], simple)) it->second = word_matches(simple);
+            else if (added)
+                for (const Word& w : analyzer.words(tokens[i]))
+                    if (word_matches(w)) it->second = true;
+            hit[i] = it->second ? 1 : 0;
+        }
+        return hit[i] > 0;
+    };
+    std::size_t first = tokens.size();
+    if (any)
+        for (std::size_t i = 0; i < tokens.size() && first == tokens.size(); ++i)
+            if (is_hit(i)) first = i;
     std::size_t begin = first == tokens.size() || first < 8 ? 0 : first - 8;
     std::size_t end = std::min(tokens.size(), begin + window);
     std::string out = begin > 0 ? "… " : "";
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ' ';
-        out += hit[i] ? "<mark>" + text::html_escape(tokens[i]) + "</mark>" : text::html_escape(tokens[i]);
+        out += any && is_hit(i) ? "<mark>" + text::html_escape(tokens[i]) + "</mark>" : text::html_escape(tokens[i]);
     }
     if (end < tokens.size()) out += " …";
     return out;
@@ -524,7 +590,8 @@ Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, const Xapi
     return why;
 }
 
-std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, const Xapian::Database& db) const {
+std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, Context& context) const {
+    const Xapian::Database& db = context.db;
     bool changed = false;
     std::string out;
     for (std::size_t g = 0; g < plan.parsed.groups.size(); ++g) {
@@ -536,7 +603,7 @@ std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, const Xapia
             if (!unit.phrase && unit.words.size() == 1 && !unit.words.front().stopword && !db.term_exists(unit.words.front().form)) {
                 const Word& w = unit.words.front();
                 bool stem_known = false;
-                Analyzer analyzer = prototype;
+                const Analyzer& analyzer = context.analyzer;
                 for (const auto& s : analyzer.stems(w.form, w.accented)) stem_known = stem_known || db.term_exists(schema::term(schema::stem, s));
                 if (!stem_known) {
                     std::string better = db.get_spelling_suggestion(w.form, 2);
@@ -586,7 +653,10 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     }
 
     Query query;
-    bool weighted = has_text || like;
+    // A text of exclusions only ranks nothing: order as without text.
+    bool ranks_words = std::any_of(plan.parsed.groups.begin(), plan.parsed.groups.end(),
+                                   [](const QueryGroup& group) { return !group.required.empty(); });
+    bool weighted = ranks_words || like;
     if (has_text && like) query = Query(Query::OP_AND, *plan.text, *like);
     else if (has_text) query = *plan.text;
     else if (like) query = *like;
@@ -615,7 +685,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
 
     Xapian::doccount all = db.get_doccount();
     Xapian::doccount offset = static_cast<Xapian::doccount>((request.page - 1) * request.size);
-    FacetSpy spy;
+    std::optional<FacetCounter> spy;
+    if (request.facets) spy.emplace(facet_tables.get(db));
     std::vector<std::pair<Xapian::Document, double>> page;  // document, score in [0,1]
     auto collect = [&](Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount count) {
         Xapian::MSet mset = enquire.get_mset(first, count, all);
@@ -628,7 +699,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
         configure(enquire);
-        if (request.facets) enquire.add_matchspy(&spy);
+        if (request.facets) enquire.add_matchspy(&*spy);
         response.count = collect(enquire, offset, static_cast<Xapian::doccount>(request.size));
     } else {
         // Portal highlights first, then the rest, one ranking each.
@@ -639,8 +710,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         configure(first);
         configure(rest);
         if (request.facets) {
-            first.add_matchspy(&spy);
-            rest.add_matchspy(&spy);
+            first.add_matchspy(&*spy);
+            rest.add_matchspy(&*spy);
         }
         Xapian::doccount on_top = first.get_mset(0, 0, all).get_matches_estimated();  // feeds the spy once
         first.clear_matchspies();
@@ -667,18 +738,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         if (request.explain) hit.why = explain(hit.aid, plan, doc, context, builder);
         response.results.push_back(std::move(hit));
     }
-    if (request.facets) {
-        Facets facets;
-        auto take = [&](const char* name, char kind) { facets[name] = spy.counts[static_cast<unsigned char>(kind)]; };
-        take("themes", schema::facet_theme);
-        take("categories", schema::facet_category);
-        take("aid_types", schema::facet_aid_type);
-        take("targeted_audiences", schema::facet_audience);
-        take("programs", schema::facet_program);
-        take("backers", schema::facet_backer);
-        response.facets = std::move(facets);
-    }
-    if (has_text) response.suggestion = suggest(plan, db);
+    if (request.facets) response.facets = spy->facets();
+    if (has_text) response.suggestion = suggest(plan, context);
     return response;
 }
 

@@ -11,14 +11,29 @@ namespace aides {
 Synonyms Synonyms::parse(std::string_view text, const std::string& source, const Analyzer& analyzer) {
     Synonyms synonyms;
     synonyms.text_ = std::string(text);
+    // An entry: its words without stopwords, and how many positions they cover with the
+    // stopwords between them (`coeur de bourg`: coeur, bourg over 3).
     auto phrase_of = [&](std::string_view words) {
-        Phrase phrase;
-        for (const Word& word : analyzer.words(words))
-            if (!word.stopword) phrase.push_back(word.form);
+        Alternative phrase;
+        std::vector<Word> analysed = analyzer.words(words);
+        unsigned first = 0, last = 0;
+        for (const Word& word : analysed) {
+            if (word.stopword) continue;
+            if (phrase.forms.empty()) first = word.position;
+            last = word.position;
+            phrase.forms.push_back(word.form);
+        }
+        phrase.span = phrase.forms.empty() ? 0 : last - first + 1;
         return phrase;
     };
-    auto add = [&](const Phrase& key, const Phrase& alternative) {
-        if (key.empty() || alternative.empty() || key == alternative) return;
+    auto stems_of = [&](const Phrase& forms) {
+        Phrase stems;
+        for (const auto& form : forms) stems.push_back(analyzer.stem(form));
+        return stems;
+    };
+    auto add = [&](const Alternative& key_phrase, const Alternative& alternative) {
+        Phrase key = stems_of(key_phrase.forms);
+        if (key.empty() || alternative.forms.empty() || key == stems_of(alternative.forms)) return;
         auto& list = synonyms.rules_[key];
         if (std::find(list.begin(), list.end(), alternative) == list.end()) list.push_back(alternative);
         synonyms.longest_ = std::max(synonyms.longest_, key.size());
@@ -33,15 +48,15 @@ Synonyms Synonyms::parse(std::string_view text, const std::string& source, const
         line = text::trim(line);
         if (line.empty()) continue;
         if (auto arrow = line.find("=>"); arrow != std::string_view::npos) {
-            Phrase key = phrase_of(line.substr(0, arrow));
+            Alternative key = phrase_of(line.substr(0, arrow));
             std::vector<std::string> targets = text::split(line.substr(arrow + 2), ',');
-            if (key.empty() || targets.empty()) throw DataError("a one-way rule needs words on both sides of =>", source, number);
+            if (key.forms.empty() || targets.empty()) throw DataError("a one-way rule needs words on both sides of =>", source, number);
             for (const auto& target : targets) add(key, phrase_of(target));
         } else {
-            std::vector<Phrase> group;
+            std::vector<Alternative> group;
             for (const auto& member : text::split(line, ',')) {
-                Phrase phrase = phrase_of(member);
-                if (!phrase.empty()) group.push_back(std::move(phrase));
+                Alternative phrase = phrase_of(member);
+                if (!phrase.forms.empty()) group.push_back(std::move(phrase));
             }
             if (group.size() < 2) throw DataError("a synonym group needs two entries or more", source, number);
             for (const auto& a : group)
@@ -51,9 +66,9 @@ Synonyms Synonyms::parse(std::string_view text, const std::string& source, const
     return synonyms;
 }
 
-const std::vector<Synonyms::Phrase>& Synonyms::expansions(const Phrase& key) const {
-    static const std::vector<Phrase> none;
-    auto it = rules_.find(key);
+const std::vector<Synonyms::Alternative>& Synonyms::expansions(const Phrase& stems) const {
+    static const std::vector<Alternative> none;
+    auto it = rules_.find(stems);
     return it == rules_.end() ? none : it->second;
 }
 

@@ -9,9 +9,17 @@
 
 namespace aides {
 
+/** Rules are keyed on stems (so `velos` finds the rule of `vélo`) and expand into forms. */
 class Synonyms {
   public:
-    using Phrase = std::vector<std::string>;  // analysed forms, stopwords removed
+    using Phrase = std::vector<std::string>;  // analysed forms or their stems, stopwords removed
+    /** What a key expands into: its words in order, within `span` positions (the stopwords
+     *  between them count: `coeur de bourg` is {coeur, bourg} over 3). */
+    struct Alternative {
+        Phrase forms;
+        unsigned span = 1;
+        bool operator==(const Alternative&) const = default;
+    };
 
     /** Parses synonyms.txt (see corpus/README.md). @throws DataError with source and line. */
     static Synonyms parse(std::string_view text, const std::string& source, const Analyzer& analyzer);
@@ -19,12 +27,13 @@ class Synonyms {
     bool empty() const { return rules_.empty(); }
     /** Longest key phrase among the lengths present (bounds the matching window). */
     std::size_t longest_key() const { return longest_; }
-    /** The alternatives for a phrase of forms; empty when it is not a key. */
-    const std::vector<Phrase>& expansions(const Phrase& key) const;
+    /** The alternatives (phrases of forms) for a phrase of stems (Analyzer::stem of each
+     *  non-stopword form); empty when it is not a key. */
+    const std::vector<Alternative>& expansions(const Phrase& stems) const;
 
   private:
     std::string text_;
-    std::map<Phrase, std::vector<Phrase>> rules_;
+    std::map<Phrase, std::vector<Alternative>> rules_;
     std::size_t longest_ = 0;
 };
 

@@ -1,7 +1,9 @@
 #include "query/text_query.hpp"
 
 #include <algorithm>
+#include <cctype>
 
+#include "analysis/text_utils.hpp"
 #include "index/schema.hpp"
 
 namespace aides {
@@ -56,14 +58,42 @@ std::vector<std::vector<RawToken>> tokenize(std::string_view text) {
     return groups;
 }
 
+// Typographic quotes become `"`, no-break and thin spaces become spaces, and numbers lose
+// their thousands separators (as the analyser does), before the syntax is read.
+std::string normalize_query(std::string_view text) {
+    static constexpr std::pair<std::string_view, std::string_view> replacements[] = {
+        {"\u201C", "\""}, {"\u201D", "\""}, {"\u201E", "\""}, {"\u201F", "\""}, {"\u00AB", "\""}, {"\u00BB", "\""},
+        {"\u00A0", " "},  {"\u202F", " "},  {"\u2009", " "},  {"\u2002", " "},  {"\u2003", " "}, {"\u3000", " "},
+        {"\uFF02", "\""}, {"\uFF0C", ","},  {"\u2212", "-"},
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        bool replaced = false;
+        if (static_cast<unsigned char>(text[i]) >= 0x80) {
+            for (auto [from, to] : replacements) {
+                if (text.substr(i, from.size()) == from) {
+                    out += to;
+                    i += from.size();
+                    replaced = true;
+                    break;
+                }
+            }
+        }
+        if (!replaced) out += text[i++];
+    }
+    return text::join_digit_groups(out);
+}
+
 }  // namespace
 
-ParsedText parse_text(std::string_view text, const Analyzer& analyzer) {
-    if (text.size() > TextLimits::max_bytes) {
-        text = text.substr(0, TextLimits::max_bytes);
-        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.remove_suffix(1);
-        if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80)) text.remove_suffix(1);
+ParsedText parse_text(std::string_view raw, const Analyzer& analyzer) {
+    if (raw.size() > TextLimits::max_bytes) {
+        raw = raw.substr(0, TextLimits::max_bytes);
+        while (!raw.empty() && (static_cast<unsigned char>(raw.back()) & 0xC0) == 0x80) raw.remove_suffix(1);
+        if (!raw.empty() && (static_cast<unsigned char>(raw.back()) & 0x80)) raw.remove_suffix(1);
     }
+    std::string text = normalize_query(raw);
     ParsedText parsed;
     auto groups = tokenize(text);
     for (auto& tokens : groups) {
@@ -72,71 +102,135 @@ ParsedText parse_text(std::string_view text, const Analyzer& analyzer) {
         for (auto& token : tokens) {
             std::vector<Word> words = analyzer.words(token.text);
             if (words.empty()) continue;
-            QueryUnit unit;
-            unit.display = token.text;
-            unit.phrase = token.quoted || (words.size() > 1);
-            if (!unit.phrase && words.front().stopword) {
-                parsed.ignored.push_back(words.front().form);
+            auto& target = token.excluded ? group.excluded : group.required;
+            auto add = [&](QueryUnit unit) {
+                if (target.size() < TextLimits::max_units) target.push_back(std::move(unit));
+            };
+            if (token.quoted) {
+                // A quoted phrase is kept whole, stopwords included: the user asked for them.
+                QueryUnit unit;
+                unit.display = token.text;
+                unit.phrase = true;
+                unit.quoted = true;
+                unit.words = std::move(words);
+                add(std::move(unit));
                 continue;
             }
-            if (unit.phrase && !token.quoted) {
-                // Hyphenated or elided pieces ("centre-bourg"): stopwords inside stay.
-                bool all_stop = std::all_of(words.begin(), words.end(), [](const Word& w) { return w.stopword; });
+            // A token is one or more units: hyphenated runs (`centre-bourg`) are phrases, other
+            // pieces (`vélo/bicyclette`) separate words.
+            std::size_t runs = 1 + static_cast<std::size_t>(std::count_if(words.begin() + 1, words.end(), [](const Word& w) { return !w.joined; }));
+            for (std::size_t begin = 0; begin < words.size();) {
+                std::size_t end = begin + 1;
+                while (end < words.size() && words[end].joined) ++end;
+                QueryUnit unit;
+                unit.words.assign(words.begin() + static_cast<std::ptrdiff_t>(begin), words.begin() + static_cast<std::ptrdiff_t>(end));
+                begin = end;
+                bool all_stop = std::all_of(unit.words.begin(), unit.words.end(), [](const Word& w) { return w.stopword; });
                 if (all_stop) {
-                    for (const auto& w : words) parsed.ignored.push_back(w.form);
+                    for (const auto& w : unit.words) parsed.ignored.push_back(w.form);
                     continue;
                 }
+                unit.phrase = unit.words.size() > 1;
+                if (runs == 1) {
+                    unit.display = token.text;
+                } else {
+                    for (const auto& w : unit.words) unit.display += (unit.display.empty() ? "" : "-") + w.accented;
+                }
+                add(std::move(unit));
             }
-            unit.words = std::move(words);
-            auto& target = token.excluded ? group.excluded : group.required;
-            if (target.size() < TextLimits::max_units) target.push_back(std::move(unit));
         }
-        // A group of exclusions only has nothing to exclude from: drop it.
-        if (!group.required.empty()) parsed.groups.push_back(std::move(group));
+        // A group of exclusions only means "everything but": kept, with no required unit.
+        if (!group.required.empty() || !group.excluded.empty()) parsed.groups.push_back(std::move(group));
     }
     return parsed;
 }
 
-Xapian::Query TextQueryBuilder::word(const Word& w) const {
+Xapian::Query TextQueryBuilder::word_stems(const Word& w) const {
+    if (w.stopword) return Xapian::Query(w.form);  // stopwords have no stem terms
     std::vector<Xapian::Query> stems;
     for (const auto& s : analyzer_.stems(w.form, w.accented)) stems.emplace_back(schema::term(schema::stem, s));
-    Xapian::Query by_stem(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
-    if (w.stopword) return Xapian::Query(w.form);  // stopwords have no stem terms
-    // The exact accent-free form scores a little more than another word of the same stem.
-    return Xapian::Query(Xapian::Query::OP_OR, by_stem, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w.form), 0.25));
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
 }
 
-Xapian::Query TextQueryBuilder::expansion(const std::vector<Synonyms::Phrase>& alternatives) const {
-    std::vector<Xapian::Query> others;
-    for (const auto& alternative : alternatives) {
-        std::vector<Xapian::Query> parts;
-        for (const auto& form : alternative) {
-            Word w;
-            w.form = form;
-            parts.push_back(word(w));
-        }
-        others.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
+Xapian::Query TextQueryBuilder::word(const Word& w) const {
+    if (w.stopword) return Xapian::Query(w.form);
+    // The exact accent-free form scores a little more than another word of the same stem.
+    return Xapian::Query(Xapian::Query::OP_OR, word_stems(w), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w.form), 0.25));
+}
+
+std::vector<std::string> TextQueryBuilder::number_variants(const Word& w) {
+    // Stems have no positions, so a phrase matches forms: accept the other number of each word
+    // (`tiers-lieux` finds `tiers-lieu`, `centres-bourgs` finds `centre-bourg`).
+    std::vector<std::string> out{w.form};
+    if (w.stopword) return out;
+    const std::string& f = w.form;
+    auto ends_with = [&](std::string_view end) { return f.size() > end.size() && f.compare(f.size() - end.size(), end.size(), end) == 0; };
+    auto add = [&](std::string variant) {
+        if (std::find(out.begin(), out.end(), variant) == out.end()) out.push_back(std::move(variant));
+    };
+    if (ends_with("s") || ends_with("x")) {
+        add(f.substr(0, f.size() - 1));
+        if (ends_with("aux")) add(f.substr(0, f.size() - 3) + "al");
+    } else if (!f.empty() && !std::isdigit(static_cast<unsigned char>(f.back()))) {
+        add(f + "s");
+        if (ends_with("eu") || ends_with("au")) add(f + "x");
+        if (ends_with("al")) add(f.substr(0, f.size() - 2) + "aux");
     }
-    // Synonym matches rank below exact ones.
-    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, others.begin(), others.end()), 0.5);
+    return out;
+}
+
+Xapian::Query TextQueryBuilder::alternative(const Synonyms::Alternative& alternative) const {
+    if (alternative.forms.size() == 1) {
+        Word w;
+        w.form = alternative.forms.front();
+        return word_stems(w);
+    }
+    // Several words: in order, close together (`maison de santé`, not `maison` and `santé`
+    // anywhere), each in either number; one more word may come between (`voie verte cyclable`
+    // for `voie cyclable`).
+    std::vector<Xapian::Query> positions;
+    for (const auto& form : alternative.forms) {
+        Word w;
+        w.form = form;
+        std::vector<std::string> forms = number_variants(w);
+        positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+    }
+    return Xapian::Query(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(), alternative.span + 1);
+}
+
+Xapian::Query TextQueryBuilder::with_synonyms(const Xapian::Query& matcher, const Xapian::Query& exact,
+                                              const std::vector<Synonyms::Alternative>& alternatives) const {
+    // The words and their synonyms weigh as one term (OP_SYNONYM), so a rare synonym does not
+    // outweigh a common word; exact matches then add their own weight and rank first.
+    std::vector<Xapian::Query> any{matcher};
+    for (const auto& a : alternatives) any.push_back(alternative(a));
+    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact);
 }
 
 Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
     Xapian::Query base;
-    if (u.phrase) {
-        std::vector<Xapian::Query> terms;
-        for (const auto& w : u.words) terms.emplace_back(w.form);
-        base = terms.size() == 1 ? terms.front() : Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
+    if (u.phrase && u.words.size() > 1) {
+        std::vector<Xapian::Query> positions;
+        for (const auto& w : u.words) {
+            std::vector<std::string> forms = number_variants(w);
+            positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+        }
+        base = Xapian::Query(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(), static_cast<Xapian::termcount>(positions.size()));
+        // Hyphenated (`vidéo-protection`): the words run together (`vidéoprotection`) match too.
+        bool hyphenated = std::all_of(u.words.begin() + 1, u.words.end(), [](const Word& w) { return w.joined; });
+        if (hyphenated) base = Xapian::Query(Xapian::Query::OP_OR, base, word(analyzer_.compounds(u.words).front()));
+    } else if (u.phrase) {
+        base = Xapian::Query(u.words.front().form);  // a quoted word: that exact form
     } else {
         base = word(u.words.front());
     }
-    if (!expand || synonyms_.empty()) return base;
+    if (!expand || u.quoted || synonyms_.empty()) return base;
     Synonyms::Phrase key;
     for (const auto& w : u.words)
-        if (!w.stopword) key.push_back(w.form);
+        if (!w.stopword) key.push_back(analyzer_.stem(w.form));
     const auto& alternatives = synonyms_.expansions(key);
     if (alternatives.empty()) return base;
-    return Xapian::Query(Xapian::Query::OP_OR, base, expansion(alternatives));
+    return with_synonyms(u.phrase ? base : word_stems(u.words.front()), base, alternatives);
 }
 
 Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {
@@ -155,15 +249,15 @@ Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<boo
             bool plain = true;
             for (std::size_t k = i; k < i + length; ++k) {
                 if (!kept(k) || units[k].phrase) plain = false;
-                else key.push_back(units[k].words.front().form);
+                else key.push_back(analyzer_.stem(units[k].words.front().form));
             }
             if (!plain) continue;
             const auto& alternatives = synonyms_.expansions(key);
             if (alternatives.empty()) continue;
             std::vector<Xapian::Query> parts;
             for (std::size_t k = i; k < i + length; ++k) parts.push_back(unit(units[k], false));
-            required.emplace_back(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()),
-                                  expansion(alternatives));
+            Xapian::Query all(Xapian::Query::OP_AND, parts.begin(), parts.end());
+            required.push_back(with_synonyms(all, all, alternatives));
             matched = length;
         }
         if (matched) {
@@ -173,7 +267,8 @@ Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<boo
             ++i;
         }
     }
-    Xapian::Query query(Xapian::Query::OP_AND, required.begin(), required.end());
+    // Exclusions alone (`-commerce`): everything but them.
+    Xapian::Query query = units.empty() ? Xapian::Query::MatchAll : Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
     if (!g.excluded.empty()) {
         std::vector<Xapian::Query> excluded;
         for (const auto& u : g.excluded) excluded.push_back(unit(u, false));

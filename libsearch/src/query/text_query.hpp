@@ -17,6 +17,7 @@ struct QueryUnit {
     std::string display;          ///< as the user typed it, for `missing`
     std::vector<Word> words;      ///< analysed words
     bool phrase = false;          ///< quoted or hyphenated: words must be adjacent
+    bool quoted = false;          ///< typed in quotes: no synonyms
 };
 
 struct QueryGroup {
@@ -38,7 +39,8 @@ struct TextLimits {
 };
 
 /** Parses the contract's query syntax, leniently: an unbalanced quote closes at the end, a
- *  lone `-` is ignored. */
+ *  lone `-` is ignored, typographic quotes (“ ” « ») quote, a group of exclusions only keeps
+ *  everything else. Stopwords outside quotes are dropped into `ignored`. */
 ParsedText parse_text(std::string_view text, const Analyzer& analyzer);
 
 /** Builds Xapian queries for parsed text. */
@@ -54,9 +56,15 @@ class TextQueryBuilder {
     /** Every term a unit can match, for highlighting and explanations. */
     std::vector<std::string> match_terms(const QueryUnit& unit) const;
 
+    /** The forms a phrase accepts at a word's position: the word and its other number. */
+    static std::vector<std::string> number_variants(const Word& word);
+
   private:
+    Xapian::Query word_stems(const Word& word) const;
     Xapian::Query word(const Word& word) const;
-    Xapian::Query expansion(const std::vector<Synonyms::Phrase>& alternatives) const;
+    Xapian::Query alternative(const Synonyms::Alternative& alternative) const;
+    Xapian::Query with_synonyms(const Xapian::Query& matcher, const Xapian::Query& exact,
+                                const std::vector<Synonyms::Alternative>& alternatives) const;
     const Analyzer& analyzer_;
     const Synonyms& synonyms_;
 };

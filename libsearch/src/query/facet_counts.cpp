@@ -1,0 +1,67 @@
+#include "query/facet_counts.hpp"
+
+#include <string_view>
+#include <unordered_map>
+
+#include "index/schema.hpp"
+
+namespace aides {
+
+std::shared_ptr<const FacetTable> FacetTable::build(const Xapian::Database& db) {
+    auto table = std::make_shared<FacetTable>();
+    table->uuid_ = db.get_uuid();
+    table->revision_ = db.get_revision();
+    Xapian::docid last = db.get_lastdocid();
+    table->offsets_.assign(static_cast<std::size_t>(last) + 2, 0);
+    std::unordered_map<std::string, std::uint32_t> code_of;
+    Xapian::docid filled = 0;  // offsets_ is set up to this docid
+    for (auto it = db.valuestream_begin(schema::facets); it != db.valuestream_end(schema::facets); ++it) {
+        Xapian::docid did = it.get_docid();
+        if (did > last) break;
+        auto here = static_cast<std::uint32_t>(table->codes_.size());
+        for (; filled < did; ++filled) table->offsets_[filled + 1] = here;  // documents without facet values
+        std::string values = *it;
+        std::string_view rest = values;
+        while (!rest.empty()) {
+            std::size_t end = rest.find('\n');
+            std::string_view entry = rest.substr(0, end);
+            rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+            if (entry.size() < 2) continue;
+            auto [found, added] = code_of.try_emplace(std::string(entry), static_cast<std::uint32_t>(table->values_.size()));
+            if (added) table->values_.emplace_back(entry);
+            table->codes_.push_back(found->second);
+        }
+        table->offsets_[did + 1] = static_cast<std::uint32_t>(table->codes_.size());
+        filled = did;
+    }
+    for (auto here = static_cast<std::uint32_t>(table->codes_.size()); filled <= last; ++filled) table->offsets_[filled + 1] = here;
+    table->codes_.shrink_to_fit();
+    return table;
+}
+
+bool FacetTable::matches(const Xapian::Database& db) const {
+    return db.get_revision() == revision_ && db.get_uuid() == uuid_;
+}
+
+std::shared_ptr<const FacetTable> FacetTableCache::get(const Xapian::Database& db) {
+    std::lock_guard lock(mutex_);
+    if (!table_ || !table_->matches(db)) table_ = FacetTable::build(db);
+    return table_;
+}
+
+Facets FacetCounter::facets() const {
+    Facets out;
+    std::map<std::string, std::size_t>* by_letter[256] = {};
+    for (auto [letter, name] : {std::pair{schema::facet_theme, "themes"}, {schema::facet_category, "categories"},
+                                {schema::facet_aid_type, "aid_types"}, {schema::facet_audience, "targeted_audiences"},
+                                {schema::facet_program, "programs"}, {schema::facet_backer, "backers"}})
+        by_letter[static_cast<unsigned char>(letter)] = &out[name];
+    for (std::uint32_t code = 0; code < counts_.size(); ++code) {
+        if (!counts_[code]) continue;
+        const std::string& value = table_->value(code);
+        if (auto* facet = by_letter[static_cast<unsigned char>(value[0])]) (*facet)[value.substr(1)] = counts_[code];
+    }
+    return out;
+}
+
+}  // namespace aides

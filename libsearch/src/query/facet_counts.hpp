@@ -1,0 +1,70 @@
+#pragma once
+// Exact facet counts in one pass over the match. The facet values of every document (the facet
+// slot, see schema.hpp) are read once per index revision into compact arrays: per docid, a run
+// of small integer codes, one per "<facet letter><value>". A match spy then only adds one to a
+// counter per code of each matching document: no value read, no string built, no map touched.
+#include <aides/search.hpp>
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace aides {
+
+/** The facet values of an index revision, in memory. Immutable once built; shared by threads. */
+class FacetTable {
+  public:
+    /** Reads the facet slot of every document of `db` (one value stream). */
+    static std::shared_ptr<const FacetTable> build(const Xapian::Database& db);
+    /** True when this table describes `db` as it is now. */
+    bool matches(const Xapian::Database& db) const;
+
+    std::size_t codes() const { return values_.size(); }
+    /** `<facet letter><value>` of a code. */
+    const std::string& value(std::uint32_t code) const { return values_[code]; }
+    /** Codes of a document: [begin, end) of codes_; empty for an unknown docid. */
+    const std::uint32_t* begin(Xapian::docid did) const { return did + 1 < offsets_.size() ? codes_.data() + offsets_[did] : nullptr; }
+    const std::uint32_t* end(Xapian::docid did) const { return did + 1 < offsets_.size() ? codes_.data() + offsets_[did + 1] : nullptr; }
+
+  private:
+    std::string uuid_;
+    Xapian::rev revision_ = 0;
+    std::vector<std::uint32_t> offsets_;  // by docid, lastdocid + 2 entries
+    std::vector<std::uint32_t> codes_;
+    std::vector<std::string> values_;
+};
+
+/** The table of the searcher's index, built on the first facet request and rebuilt when the
+ *  index has a new revision. Thread-safe. */
+class FacetTableCache {
+  public:
+    std::shared_ptr<const FacetTable> get(const Xapian::Database& db);
+
+  private:
+    std::mutex mutex_;
+    std::shared_ptr<const FacetTable> table_;
+};
+
+/** Counts the facet values of every matching document. */
+class FacetCounter : public Xapian::MatchSpy {
+  public:
+    explicit FacetCounter(std::shared_ptr<const FacetTable> table)
+        : table_(std::move(table)), counts_(table_->codes(), 0) {}
+    void operator()(const Xapian::Document& doc, double) override {
+        Xapian::docid did = doc.get_docid();
+        for (const std::uint32_t *code = table_->begin(did), *end = table_->end(did); code != end; ++code) ++counts_[*code];
+    }
+    /** The counts by facet name (themes, categories, aid_types, targeted_audiences, programs,
+     *  backers), every facet present even when empty. */
+    Facets facets() const;
+
+  private:
+    std::shared_ptr<const FacetTable> table_;
+    std::vector<std::uint32_t> counts_;
+};
+
+}  // namespace aides
