@@ -15,26 +15,29 @@ namespace aides::cli {
 namespace {
 
 po::options_description describe() {
-    po::options_description options("Options");
+    po::options_description options("Options", 110, 50);
+    using strings = std::vector<std::string>;
     options.add_options()
         ("help,h", "show this help and exit")
-        ("db", po::value<std::string>(), "index directory (created if missing)")
-        ("input,i", po::value<std::vector<std::string>>()->composing(),
-         "records to add or replace: JSON Lines, a JSON array or an Aides-territoires API page; `-` reads stdin (repeatable)")
-        ("format", po::value<std::string>()->default_value("auto"),
+        ("db", po::value<std::string>()->value_name("DIR"), "index directory, created if missing; e.g. --db idx")
+        ("input,i", po::value<strings>()->composing()->value_name("FILE"),
+         "records to add or replace (repeatable): JSON Lines, a JSON array or an Aides-territoires API page; "
+         "`-` reads stdin; e.g. --input corpus/aides.jsonl")
+        ("format", po::value<std::string>()->default_value("auto")->value_name("F"),
          "input format: auto, jsonl, json (canonical records), at-api (Aides-territoires API data as served), "
-         "at-csv (the Aides-territoires CSV export); auto tells them apart")
-        ("skip-invalid", "index the valid records even when some are bad (they are still reported)")
-        ("check", "validate the inputs and report, write nothing")
-        ("delete", po::value<std::vector<std::string>>()->multitoken()->composing(), "remove these aid ids")
-        ("sync", po::value<std::vector<std::string>>()->composing(),
-         "make the index equal to this full dump: add, replace, and remove the aids not in it (repeatable)")
-        ("geo", po::value<std::string>(), "geography: a geography.tsv or an npm data/ directory (default: the one fetched by make)")
-        ("taxonomy", po::value<std::string>(), "themes and categories JSON (default: corpus/taxonomy.json)")
-        ("synonyms", po::value<std::string>(), "synonym dictionary (default: corpus/synonyms.txt)")
-        ("adhoc", po::value<std::vector<std::string>>()->composing(),
-         "NAME=FILE: ad-hoc perimeter adhoc:NAME made of the INSEE codes in FILE (repeatable)")
-        ("quiet,q", "print errors only");
+         "at-csv (the Aides-territoires CSV export); auto tells them apart; e.g. --format at-csv")
+        ("skip-invalid", "index the valid records even when some are bad (they are still reported); e.g. --skip-invalid")
+        ("check", "validate the inputs and report, write nothing; e.g. --check --input export.json")
+        ("delete", po::value<strings>()->multitoken()->composing()->value_name("ID..."), "remove these aid ids; e.g. --delete pvd-001 pvd-002")
+        ("sync", po::value<strings>()->composing()->value_name("FILE"),
+         "make the index equal to this full dump: add, replace, and remove the aids not in it (repeatable); e.g. --sync dump.jsonl")
+        ("geo", po::value<std::string>()->value_name("PATH"),
+         "geography: a geography.tsv or an npm data/ directory (default: the one fetched by make); e.g. --geo build/geo/geography.tsv")
+        ("taxonomy", po::value<std::string>()->value_name("FILE"), "themes and categories (default: corpus/taxonomy.json); e.g. --taxonomy my-taxonomy.json")
+        ("synonyms", po::value<std::string>()->value_name("FILE"), "synonym dictionary (default: corpus/synonyms.txt); e.g. --synonyms my-synonyms.txt")
+        ("adhoc", po::value<strings>()->composing()->value_name("NAME=FILE"),
+         "ad-hoc perimeter adhoc:NAME made of the INSEE codes in FILE (repeatable); e.g. --adhoc pvd=corpus/adhoc/pvd-extrait.txt")
+        ("quiet,q", "print errors only; e.g. --quiet");
     return options;
 }
 

@@ -19,37 +19,39 @@ using strings = std::vector<std::string>;
 const std::string exclusion_marker = "\x1f";
 
 po::options_description describe() {
-    po::options_description options("Options (repeated values of one flag are OR-ed, different flags AND-ed)");
+    po::options_description options("Options (repeated values of one flag are OR-ed, different flags AND-ed)", 110, 55);
+    auto text = [] { return po::value<std::string>(); };
+    auto list = [] { return po::value<strings>()->composing(); };
     options.add_options()
         ("help,h", "show this help and exit")
-        ("db", po::value<std::string>(), "index directory built by aides-index")
-        ("commune", po::value<std::string>(), "INSEE code, unique name or postcode; implies --audience commune\n  e.g. --commune 29103, --commune Landerneau")
-        ("perimeter", po::value<std::string>(), "any perimeter SCALE:CODE: also its wider and narrower ones\n  e.g. --perimeter department:29, --perimeter adhoc:pvd")
-        ("audience", po::value<strings>()->composing(), "targeted audience, e.g. commune, epci, association")
-        ("theme", po::value<strings>()->composing(), "theme slug (any of its categories), e.g. mobilite-transports")
-        ("category", po::value<strings>()->composing(), "category slug, e.g. mobilite-douce")
-        ("aid-type", po::value<strings>()->composing(), "grant, loan, ..., or financial_group / technical_group")
-        ("step", po::value<strings>()->composing(), "project step: preop, op, postop")
-        ("destination", po::value<strings>()->composing(), "supply (operating) or investment")
-        ("program", po::value<strings>()->composing(), "programme slug, e.g. petites-villes-de-demain")
-        ("backer", po::value<strings>()->composing(), "financer or instructor, whole name, any case or accents\n  e.g. --backer \"Banque des Territoires\"")
-        ("recurrence", po::value<strings>()->composing(), "oneoff, ongoing, recurring")
-        ("call-for-projects", "only calls for projects")
-        ("charged", po::value<std::string>(), "yes: only paid services; no: only free ones")
-        ("apply-before", po::value<std::string>(), "deadline on or before DATE (YYYY-MM-DD); aids without deadline dropped")
-        ("published-after", po::value<std::string>(), "published on or after DATE")
-        ("today", po::value<std::string>(), "the date used for \"open\" (default: today)")
-        ("include-expired", "keep aids whose deadline has passed")
-        ("order", po::value<std::string>()->default_value("relevance"), "relevance, deadline (soonest first) or published (newest first)")
-        ("page", po::value<int>()->default_value(1), "1-based page")
-        ("size", po::value<int>()->default_value(20), "results per page, 1 to 1000")
-        ("facets", "add facet counts (themes, categories, aid types, audiences, programmes, backers)")
-        ("explain", "add to each result why it matched")
-        ("like", po::value<std::string>(), "aids similar to this aid id, e.g. --like pvd-012")
-        ("portal", po::value<std::string>(), "a portal JSON file: base filters, highlighted and excluded ids")
-        ("profile", po::value<std::string>(), "print the profile of a commune (code, name or postcode) and exit")
-        ("format", po::value<std::string>(), "table, json or jsonl (default: table on a terminal, json otherwise)")
-        ("text", po::value<strings>()->composing(), "search words (also given as plain arguments)");
+        ("db", text()->value_name("DIR"), "index directory built by aides-index; e.g. --db idx")
+        ("commune", text()->value_name("CODE"), "INSEE code, unique name or postcode; implies --audience commune; e.g. --commune 29103, --commune Landerneau, --commune 29800")
+        ("perimeter", text()->value_name("SCALE:CODE"), "any perimeter, with the wider and narrower ones; e.g. --perimeter department:29, --perimeter epci:242900801, --perimeter adhoc:pvd")
+        ("audience", list()->value_name("A"), "targeted audience: commune epci department region special association private_person farmer private_sector public_cies public_org researcher; e.g. --audience epci")
+        ("theme", list()->value_name("SLUG"), "theme (any of its categories); e.g. --theme mobilite-transports")
+        ("category", list()->value_name("SLUG"), "category; e.g. --category mobilite-douce")
+        ("aid-type", list()->value_name("T"), "grant loan recoverable_advance cee other technical_engineering financial_engineering legal_engineering, or the groups financial_group technical_group; e.g. --aid-type grant")
+        ("step", list()->value_name("S"), "project step: preop op postop; e.g. --step preop")
+        ("destination", list()->value_name("D"), "supply (operating costs) or investment; e.g. --destination investment")
+        ("program", list()->value_name("SLUG"), "programme; e.g. --program petites-villes-de-demain")
+        ("backer", list()->value_name("NAME"), "financer or instructor, whole name, any case or accents; e.g. --backer \"Banque des Territoires\"")
+        ("recurrence", list()->value_name("R"), "oneoff ongoing recurring; e.g. --recurrence ongoing")
+        ("call-for-projects", "only calls for projects; e.g. --call-for-projects")
+        ("charged", text()->value_name("yes|no"), "yes: only paid services; no: only free ones; e.g. --charged no")
+        ("apply-before", text()->value_name("DATE"), "deadline on or before DATE, aids without deadline dropped; e.g. --apply-before 2027-03-31")
+        ("published-after", text()->value_name("DATE"), "published on or after DATE; e.g. --published-after 2026-09-01")
+        ("today", text()->value_name("DATE"), "the date used for \"open\" (default: today); e.g. --today 2026-11-26")
+        ("include-expired", "keep aids whose deadline has passed; e.g. --include-expired")
+        ("order", po::value<std::string>()->default_value("relevance")->value_name("O"), "relevance (by score with text; else narrowest perimeter, then soonest deadline), deadline (soonest first), published (newest first); e.g. --order deadline")
+        ("page", po::value<int>()->default_value(1)->value_name("N"), "1-based page; e.g. --page 2")
+        ("size", po::value<int>()->default_value(20)->value_name("N"), "results per page, 1 to 1000; e.g. --size 50")
+        ("facets", "add exact counts of themes, categories, aid types, audiences, programmes, backers; e.g. --facets")
+        ("explain", "add to each result why it matched (perimeter, filters, words per field); e.g. --explain")
+        ("like", text()->value_name("ID"), "aids similar to this aid, within the other filters; e.g. --like pvd-012")
+        ("portal", text()->value_name("FILE"), "a portal JSON file: base filters, highlighted and excluded aid ids; e.g. --portal pvd-portal.json")
+        ("profile", text()->value_name("CODE"), "print a commune's profile (code, name or postcode) and exit; e.g. --profile 29103")
+        ("format", text()->value_name("F"), "table, json or jsonl (default: table on a terminal, json otherwise); e.g. --format json")
+        ("text", list()->value_name("WORDS"), "search words, also given as plain arguments; e.g. --text \"maison de santé\"");
     return options;
 }
 
