@@ -3,7 +3,7 @@
 # full-text search set up as Aides-territoires does, and SQLite FTS5, on the same generated
 # catalogue and the same query mix. Writes its section of docs/benchmarks.md.
 #
-#   bench/run.sh BUILD_DIR [--sizes 10000,100000] [--seed 42] [--per-class 100] [--today DATE]
+#   bench/run.sh BUILD_DIR [--sizes 10000,100000] [--seed 42] [--per-class 50] [--today DATE]
 #                          [--budget SECONDS] [--systems aides,xapian,postgres,postgres-pre,sqlite]
 #                          [--input FILE] [--geo FILE] [--append] [--keep] [--no-doc]
 #
@@ -18,9 +18,9 @@ shift
 build="$(cd "$build" && pwd)"
 sizes="10000,100000"
 seed=42
-per_class=100
+per_class=50
 today="2026-03-02"
-budget=20
+budget=15
 input=""
 geo=""
 systems="aides,xapian,postgres,postgres-pre,sqlite"

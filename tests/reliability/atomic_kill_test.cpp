@@ -38,8 +38,9 @@ TEST(AtomicUpdates, SurvivesSigkillAtRandomPoints) {
     // syncing one onto the other adds, replaces and removes a quarter of the index each.
     test::write_file(dir.str("a.jsonl"), test::generated_records(0, n, "A"));
     test::write_file(dir.str("b.jsonl"), test::generated_records(n / 4, n, "B"));
+    // Not quiet: the progress lines on stderr tell how far a killed run went.
     auto sync = [&](const std::string& dump) {
-        return std::vector<std::string>{test::bin("aides-index"), "--db", db, "--sync", dir.str(dump), "--quiet"};
+        return std::vector<std::string>{test::bin("aides-index"), "--db", db, "--sync", dir.str(dump)};
     };
 
     // The two committed states, from runs left alone; the B run gives the time one run takes.
@@ -55,23 +56,28 @@ TEST(AtomicUpdates, SurvivesSigkillAtRandomPoints) {
     ASSERT_EQ(state_b.ids.size(), n);
     ASSERT_NE(state_a.hash, state_b.hash);
 
-    // Kill points uniform over one run, from a fixed seed: some land while the process starts,
-    // most while it reads and writes, some during or after the commit.
+    // Kill points from a fixed seed: every other one uniform over the whole run (start, read,
+    // write), the others over its last quarter, where the commit is.
     std::mt19937 random(20260901);
-    std::uniform_real_distribution<double> point(0.0, 1.0);
+    std::uniform_real_distribution<double> anywhere(0.0, 1.0), near_the_end(0.75, 1.05);
     const Fingerprint* committed = &state_b;
     int landed = 0, before_commit = 0, after_commit = 0, completed = 0, attempts = 0;
+    int in_first_half = 0, in_second_half = 0, in_final_phase = 0;  // where the kills landed
     while (landed < 20 && attempts < 80) {
         ++attempts;
         const bool to_a = committed == &state_b;
         const Fingerprint* target = to_a ? &state_a : &state_b;
-        auto delay = std::chrono::duration<double>(point(random) * run_seconds);
+        auto delay = std::chrono::duration<double>((attempts % 2 ? anywhere(random) : near_the_end(random)) * run_seconds);
         test::Process indexer(sync(to_a ? "a.jsonl" : "b.jsonl"));
         std::this_thread::sleep_for(delay);
         indexer.kill(SIGKILL);
         test::ProcessResult result = indexer.wait();
         if (result.signaled) {
             ++landed;
+            const std::string last = std::to_string(n) + " records read", half = std::to_string(n / 2) + " records read";
+            if (result.err.find(last) != std::string::npos) ++in_final_phase;  // removing the stale ids, committing
+            else if (result.err.find(half) != std::string::npos) ++in_second_half;
+            else ++in_first_half;
         } else {
             ++completed;
             ASSERT_EQ(result.status, 0) << "attempt " << attempts << ": " << result.err;
@@ -100,9 +106,11 @@ TEST(AtomicUpdates, SurvivesSigkillAtRandomPoints) {
     ASSERT_EQ(finished.status, 0) << finished.err;
     EXPECT_EQ(test::fingerprint(db), committed == &state_a ? state_b : state_a);
 
-    std::cout << "[ figures  ] " << n << " records per dump, one run " << run_seconds << " s; " << attempts
-              << " runs: " << landed << " killed (" << before_commit << " before the commit, " << after_commit
-              << " after it), " << completed << " finished; every index opened whole" << std::endl;
+    std::cout << "[ figures  ] " << n << " records per dump, one run " << run_seconds << " s; " << attempts << " runs: "
+              << landed << " killed (" << in_first_half << " while starting or in the first half of the records, "
+              << in_second_half << " in the second half, " << in_final_phase
+              << " after the last record, while removing and committing; " << before_commit << " left the old state, "
+              << after_commit << " the new one), " << completed << " finished; every index opened whole" << std::endl;
     RecordProperty("kills_landed", landed);
     RecordProperty("kills_before_commit", before_commit);
     RecordProperty("kills_after_commit", after_commit);
