@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -95,8 +96,14 @@ struct Searcher::Impl {
             }
         }
         return store::translate_errors(dir, [&] {
-            auto context = std::make_unique<Context>(Context{Xapian::Database(dir), prototype});
-            return context;
+            // Opening reads the current revision, which a writer may discard meanwhile.
+            for (int attempt = 0;; ++attempt) {
+                try {
+                    return std::make_unique<Context>(Context{Xapian::Database(dir), prototype});
+                } catch (const Xapian::DatabaseModifiedError&) {
+                    if (attempt >= max_reopen_attempts) throw;
+                }
+            }
         });
     }
     void give_back(std::unique_ptr<Context> context) const {
@@ -149,7 +156,7 @@ Searcher::Searcher(const std::string& dir) : impl_(std::make_unique<Impl>()) {
                 impl_->catalogue = store::load_catalogue(context->db, dir, impl_->prototype);
                 return 0;
             } catch (const Xapian::DatabaseModifiedError&) {
-                if (attempt >= 5) throw;
+                if (attempt >= Impl::max_reopen_attempts) throw;
                 context->db.reopen();
             }
         }
@@ -448,15 +455,18 @@ std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>&
     constexpr std::size_t window = 30;
     // Snippets cost more than the match when every word of every description goes through the
     // analyser, so: a token of letters and digits is read as the one word it is, without the
-    // analyser's per-call cost; stems only for words whose first
-    // letter starts a query stem (a French Snowball stem keeps its word's first letter); one
-    // analyser call for all the other tokens tells whether anything matches at all (usually not:
-    // the words were in the name); then only the tokens up to the first match and those of the
-    // window, each distinct token once.
-    bool stem_initial[256] = {};
-    for (const auto& t : terms)
-        if (t.size() > schema::stem.size() && t.compare(0, schema::stem.size(), schema::stem) == 0)
-            stem_initial[static_cast<unsigned char>(t[schema::stem.size()])] = true;
+    // analyser's per-call cost, and dismissed at once when no query term starts with its first
+    // letter (a French Snowball stem keeps its word's first letter); one analyser call for all
+    // the other tokens tells whether anything matches at all (usually not: the words were in the
+    // name); then only the tokens up to the first match and those of the window, each distinct
+    // token once.
+    bool initial[256] = {}, stem_initial[256] = {};
+    for (const auto& t : terms) {
+        bool stem = t.size() > schema::stem.size() && t.compare(0, schema::stem.size(), schema::stem) == 0;
+        auto first = static_cast<unsigned char>(t.empty() ? 0 : t[stem ? schema::stem.size() : 0]);
+        initial[first] = true;
+        if (stem) stem_initial[first] = true;
+    }
     auto word_matches = [&](const Word& w) {
         if (terms.count(w.form)) return true;
         if (w.stopword || w.form.empty() || !stem_initial[static_cast<unsigned char>(w.form[0])]) return false;
@@ -466,43 +476,62 @@ std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>&
     };
     // A token of letters and digits, Latin-1 accents included (punctuation around it aside), is
     // one word: its form the token in lower case without accents, as the analyser would say.
-    auto plain_word = [](std::string_view token, Word& w) {
-        auto punctuation = [](char c) { return std::string_view(",;:!?()[]\"'").find(c) != std::string_view::npos; };
-        while (!token.empty() && punctuation(token.front())) token.remove_prefix(1);
-        while (!token.empty() && (punctuation(token.back()) || token.back() == '.')) token.remove_suffix(1);
-        if (token.empty()) return false;
-        // Base letter of U+00C0..U+00FF (second UTF-8 byte 0x80..0xBF); 0: not a plain accented letter.
-        static constexpr char base[65] = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+    // Returns 0 for any other token, 1 for a word that cannot match, 2 with `w` filled.
+    static constexpr auto punctuation = [] {
+        std::array<bool, 256> table{};
+        for (char c : std::string_view(",;:!?()[]\"'")) table[static_cast<unsigned char>(c)] = true;
+        return table;
+    }();
+    // Base letter of U+00C0..U+00FF (second UTF-8 byte 0x80..0xBF); 0: not a plain accented letter.
+    static constexpr char base[65] = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+    auto plain_word = [&](std::string_view token, Word& w) {
+        while (!token.empty() && punctuation[static_cast<unsigned char>(token.front())]) token.remove_prefix(1);
+        while (!token.empty() && (punctuation[static_cast<unsigned char>(token.back())] || token.back() == '.')) token.remove_suffix(1);
+        if (token.empty()) return 0;
+        char first = 0;
+        for (std::size_t i = 0; i < token.size(); ++i) {
+            auto c = static_cast<unsigned char>(token[i]);
+            char letter;
+            if (c < 0x80) {
+                if (!std::isalnum(c)) return 0;
+                letter = static_cast<char>(c);
+            } else if (c == 0xC3 && i + 1 < token.size()) {
+                auto second = static_cast<unsigned char>(token[++i]);
+                if (second < 0x80 || second > 0xBF || base[second - 0x80] == 0) return 0;
+                letter = base[second - 0x80];
+            } else {
+                return 0;
+            }
+            if (!first) first = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
+        }
+        if (!initial[static_cast<unsigned char>(first)]) return 1;
         w.form.clear();
         w.accented.clear();
         for (std::size_t i = 0; i < token.size(); ++i) {
             auto c = static_cast<unsigned char>(token[i]);
             if (c < 0x80) {
-                if (!std::isalnum(c)) return false;
                 char lower = static_cast<char>(std::tolower(c));
                 w.form += lower;
                 w.accented += lower;
-            } else if (c == 0xC3 && i + 1 < token.size()) {
+            } else {
                 auto second = static_cast<unsigned char>(token[++i]);
-                if (second < 0x80 || second > 0xBF || base[second - 0x80] == 0) return false;
                 w.form += static_cast<char>(std::tolower(static_cast<unsigned char>(base[second - 0x80])));
                 w.accented += '\xC3';
                 w.accented += static_cast<char>(second < 0xA0 ? second + 0x20 : second);
-            } else {
-                return false;
             }
         }
         w.stopword = Analyzer::is_stopword(w.form);
-        return true;
+        return 2;
     };
     bool any = false;
     if (!terms.empty()) {
         std::string others;
         for (const auto& token : tokens) {
             Word simple;
-            if (plain_word(token, simple)) {
+            int plain = plain_word(token, simple);
+            if (plain == 2) {
                 if ((any = word_matches(simple))) break;
-            } else {
+            } else if (plain == 0) {
                 others += token;
                 others += ' ';  // words never span a space: one call reads them all
             }
@@ -521,8 +550,9 @@ std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>&
         if (hit[i] < 0) {
             auto [it, added] = known.try_emplace(tokens[i], false);
             Word simple;
-            if (added && plain_word(tokens[i], simple)) it->second = word_matches(simple);
-            else if (added)
+            int plain = added ? plain_word(tokens[i], simple) : -1;
+            if (plain == 2) it->second = word_matches(simple);
+            else if (plain == 0)
                 for (const Word& w : analyzer.words(tokens[i]))
                     if (word_matches(w)) it->second = true;
             hit[i] = it->second ? 1 : 0;
