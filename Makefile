@@ -43,15 +43,17 @@ test: geography
 
 # The C++ suites built with AddressSanitizer and UndefinedBehaviorSanitizer (the Python ones
 # would need the sanitizer runtime preloaded into python). Any report fails the run.
-# SANITIZE_TESTS: a ctest regex to run a subset; the kill test uses AIDES_KILL_RECORDS records.
-SAN_BUILD      ?= build-sanitize
-SANITIZE_TESTS ?=
+# SANITIZE_TESTS: a ctest regex to run a subset, SANITIZE_TARGETS: build only these targets;
+# the kill test uses AIDES_KILL_RECORDS records.
+SAN_BUILD        ?= build-sanitize
+SANITIZE_TESTS   ?=
+SANITIZE_TARGETS ?=
 SAN_OPTIONS    := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-sanitize: geography
 	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_SANITIZE=ON -DAIDES_BUILD_PYTHON=OFF \
 	  -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
-	@cmake --build $(SAN_BUILD) -j $(JOBS)
+	@cmake --build $(SAN_BUILD) -j $(JOBS) $(if $(SANITIZE_TARGETS),--target $(SANITIZE_TARGETS))
 	@cd $(SAN_BUILD) && $(SAN_OPTIONS) AIDES_KILL_RECORDS=$${AIDES_KILL_RECORDS:-5000} \
 	  ctest --output-on-failure -j $(JOBS) $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
 
