@@ -31,8 +31,8 @@ demo: geography
 	@echo '$$ aides-search --db $(DEMO_DB) --profile 29103'
 	@$(BUILD)/bin/aides-search --db $(DEMO_DB) --profile 29103 --format table
 	@echo
-	@echo '$$ aides-search --db $(DEMO_DB) --commune 29103 --size 12'
-	@$(BUILD)/bin/aides-search --db $(DEMO_DB) --commune 29103 --size 12 --format table
+	@echo '$$ aides-search --db $(DEMO_DB) --commune 29103 --size 30'
+	@$(BUILD)/bin/aides-search --db $(DEMO_DB) --commune 29103 --size 30 --format table
 	@echo
 	@echo '$$ aides-search --db $(DEMO_DB) --commune Landerneau renovation energetique batiments'
 	@$(BUILD)/bin/aides-search --db $(DEMO_DB) --commune Landerneau renovation energetique batiments --size 8 --format table
