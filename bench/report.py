@@ -170,7 +170,9 @@ def size_section(results, n):
 
     st = {k: load(results / f"startup-{k}-{n}.json") for k in ("aides", "psql", "sqlite3")}
     if st["aides"]:
-        out += [f"Start-up, one search per process (20 runs, p50 / p90): `aides-search --commune C` "
+        prof = ((runs["aides"] or {}).get("latency", {}).get("profile") or {}).get("p50_ms")
+        out += [f"Start-up, one search per process (20 runs, p50 / p90; the search itself, in process, is about "
+                f"{ms(prof)} ms at this size): `aides-search --commune C` "
                 f"{ms(st['aides']['p50_ms'])} / {ms(st['aides']['p90_ms'])} ms ({st['aides']['peak_rss_kib'] / 1024:.0f} MB RSS, "
                 "whole French geography loaded from the index)"
                 + (f"; `psql -c` (connect + one query) {ms(st['psql']['p50_ms'])} / {ms(st['psql']['p90_ms'])} ms" if st["psql"] else "")
@@ -202,7 +204,7 @@ def size_section(results, n):
     if notes:
         out.append("Differences (x = geometric mean of the peer's count / the library's; examples as library vs peer). "
                    "PostgreSQL's own analysis differs from the library's: no synonyms (`friche` also finds "
-                   "`terrain abandonné` in the library), its own stopwords, Snowball on the unaccented spelling only; "
+                   "`site abandonné` in the library), its own stopwords, Snowball on the unaccented spelling only; "
                    "the same filters on the pre-analysed terms give the library's counts exactly.")
         for label, c, examples in notes:
             shown = "; ".join(f"`{e['text'] or '(no text)'}`{' @' + e['commune'] if e['commune'] else ''}: "
@@ -225,10 +227,13 @@ whose instruction counts do not depend on the machine's load), on generated cata
   its own analyser call (about 14,000 instructions each). Snippets now analyse a token only up to
   the first match and inside the window, read tokens of letters and digits (Latin-1 accents
   included) without the analyser, stem only words whose first letter starts a query stem, and
-  skip descriptions without any query word after one analyser pass: 3.5x fewer instructions,
-  the same snippets. What remains above raw Xapian is per page, not per match: parsing 20 records
-  from JSON (nlohmann DOM, about 165,000 instructions per record), snippets (about 120,000 per hit),
-  planning (commune, perimeters, analysis, synonyms) and the relaxation probe. Raw Xapian reads
+  skip descriptions without any query word after one analyser pass, and dismiss a word at once
+  when no query term starts with its letter: about 4x fewer instructions, the same snippets
+  (86,700 snippets compared, old and new code, on the sample and generated catalogues). What
+  remains above raw Xapian is per page, not per match: parsing 20 records from JSON (nlohmann
+  DOM, about 200,000 instructions per generated record: a SAX reader of the stored canonical
+  JSON would halve it), snippets (about 170,000 per hit on generated descriptions), the local
+  variant check, planning (commune, perimeters, analysis, synonyms) and the relaxation probe. Raw Xapian reads
   the same records but does not parse them. This cost does not grow with the catalogue, so the
   ratio to raw Xapian falls as the match grows; it is what keeps the library above 1.3x.
 - **Facets.** The match spy used to read the facet value slot of each matching document and
@@ -241,9 +246,11 @@ whose instruction counts do not depend on the machine's load), on generated cata
   the records 7%). Xapian buffered 10,000 documents before moving postings to its tables, and
   its inverter slows as it fills: 1,000 (`XAPIAN_FLUSH_THRESHOLD`, set by `Index::open` unless
   the environment sets it) indexes 12,000 aids 1.6x faster in a quarter of the memory, still in
-  one transaction. What remains grows with the index: 1,787 aids/s at 10,000 aids, 567 at
-  100,000, while the same analysis feeds SQLite at 3,000 aids/s: the single writer merging
-  postings and positions into an ever larger B-tree is the limit. Xapian's way out is to index
+  one transaction; at 100,000 aids, on a quiet machine, 1,377 aids/s against 1,266 with 10,000,
+  in half the memory (120 MB against 245 MB). What remains grows with the index (about 1,700
+  aids/s at 10,000 aids, 1,100 to 1,400 at 100,000 depending on the load), while the same
+  analysis feeds SQLite at about 3,000 aids/s: the single writer merging postings and positions
+  into an ever larger B-tree is the limit. Xapian's way out is to index
   shards in parallel and merge them with `xapian-compact`; analysing on the second core while
   the first writes would give at most the analysis share (a quarter).
 - **Index size.** Positions are the largest table, then postings, records (zlib-compressed JSON)
