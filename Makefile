@@ -6,7 +6,7 @@ CMAKE_ARGS ?=
 GEO        := $(BUILD)/geo/geography.tsv
 DEMO_DB    := $(BUILD)/demo-index
 
-.PHONY: all deps configure build geography demo test test-sanitize bench fuzz fuzz-build fuzz-smoke clean
+.PHONY: all deps configure build geography demo test test-sanitize test-sanitize-reliability bench fuzz fuzz-configure fuzz-build fuzz-smoke clean
 
 all: build
 
@@ -49,6 +49,7 @@ SAN_BUILD        ?= build-sanitize
 SANITIZE_TESTS   ?=
 SANITIZE_TARGETS ?=
 SAN_OPTIONS    := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+                  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/reliability/lsan-suppressions.txt \
                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-sanitize: geography
 	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_SANITIZE=ON -DAIDES_BUILD_PYTHON=OFF \
@@ -57,18 +58,22 @@ test-sanitize: geography
 	@cd $(SAN_BUILD) && $(SAN_OPTIONS) AIDES_KILL_RECORDS=$${AIDES_KILL_RECORDS:-5000} \
 	  ctest --output-on-failure -j $(JOBS) $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
 
-# libFuzzer targets (clang, AddressSanitizer, UndefinedBehaviorSanitizer) on their seeds, built
-# beside the main build. `make fuzz` runs each FUZZ_SECONDS; `make test` runs each FUZZ_RUNS
-# times (fuzz-smoke), or skips them when clang is missing. Crashes land in
-# $(FUZZ_BUILD)/fuzz/work/NAME/, new inputs in .../NAME/corpus/.
+# A clang build with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer coverage
+# ($(FUZZ_BUILD), beside the main build) for two runs:
+# - libFuzzer targets on their seeds: `make fuzz` runs each FUZZ_SECONDS, `make test` runs each
+#   FUZZ_RUNS times (fuzz-smoke; skipped when clang is missing). Crashes land in
+#   $(FUZZ_BUILD)/fuzz/work/NAME/, new inputs in .../NAME/corpus/.
+# - test-sanitize-reliability: the reliability suites (built tools, kills, concurrency, bad and
+#   hostile input, corrupt indexes) and the fuzz seeds, sanitized: what CI runs under sanitizers.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?= 1000
-fuzz-build: geography
+fuzz-configure: geography
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_BUILD_FUZZ=ON \
-	  -DAIDES_BUILD_TOOLS=OFF -DAIDES_BUILD_TESTS=OFF -DAIDES_BUILD_PYTHON=OFF \
-	  -DAIDES_FUZZ_RUNS=$(FUZZ_RUNS) -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	  -DAIDES_BUILD_PYTHON=OFF -DAIDES_FUZZ_RUNS=$(FUZZ_RUNS) -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
+
+fuzz-build: fuzz-configure
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_record fuzz_query
 
 fuzz: fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/fuzz/work
@@ -83,8 +88,12 @@ fuzz: fuzz-build
 
 fuzz-smoke:
 	@if command -v clang++ >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory fuzz-build && cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz; \
-	else echo "fuzz-smoke: clang++ not found, libFuzzer targets skipped (the seeds still ran as reliability.fuzz_*_replay)"; fi
+	  $(MAKE) --no-print-directory fuzz-build && cd $(FUZZ_BUILD) && ctest --output-on-failure -L '^fuzz$$'; \
+	else echo "fuzz-smoke: clang++ not found, libFuzzer targets skipped (their seeds ran as reliability.fuzz_*_replay)"; fi
+
+test-sanitize-reliability: fuzz-configure
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target reliability_suite
+	@cd $(FUZZ_BUILD) && $(SAN_OPTIONS) ctest --output-on-failure -j $(JOBS) -L '^reliability$$'
 
 # The side-by-side benchmark of docs/benchmarks.md (PostgreSQL and SQLite installed if missing);
 # BENCH_ARGS passes options to bench/run.sh, e.g. BENCH_ARGS="--sizes 10000,100000,1000000".

@@ -3,6 +3,7 @@
 // with one clear line.
 #include "reliability_support.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace aides {

@@ -1,6 +1,8 @@
 // Incremental updates through aides-index: --delete, replace by id, --sync, and what they report.
 #include "reliability_support.hpp"
 
+#include <algorithm>
+
 namespace aides {
 namespace {
 

@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "index/schema.hpp"
 
