@@ -6,7 +6,7 @@ CMAKE_ARGS ?=
 GEO        := $(BUILD)/geo/geography.tsv
 DEMO_DB    := $(BUILD)/demo-index
 
-.PHONY: all deps configure build geography demo test test-sanitize test-sanitize-reliability bench fuzz fuzz-configure fuzz-build fuzz-smoke clean
+.PHONY: all deps configure build geography demo test test-sanitize bench fuzz fuzz-configure fuzz-build fuzz-smoke clean
 
 all: build
 
@@ -41,33 +41,22 @@ test: geography
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory fuzz-smoke
 
-# The C++ suites built with AddressSanitizer and UndefinedBehaviorSanitizer (the Python ones
-# would need the sanitizer runtime preloaded into python). Any report fails the run.
-# SANITIZE_TESTS: a ctest regex to run a subset, SANITIZE_TARGETS: build only these targets;
-# the kill test uses AIDES_KILL_RECORDS records.
-SAN_BUILD        ?= build-sanitize
-SANITIZE_TESTS   ?=
-SANITIZE_TARGETS ?=
+# One clang build with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer coverage
+# ($(FUZZ_BUILD), beside the main build) serves two runs:
+# - the libFuzzer targets on their seeds: `make fuzz` runs each FUZZ_SECONDS, `make test` runs
+#   each FUZZ_RUNS times (fuzz-smoke). Crashes land in $(FUZZ_BUILD)/fuzz/work/NAME/, new inputs
+#   in .../NAME/corpus/.
+# - test-sanitize: every C++ suite (unit, e2e, reliability, fuzz seed replays) sanitized, with
+#   leak detection; any report fails the run. CI runs it after `make test`. The Python suites
+#   are left out (they would need the sanitizer runtime preloaded into python).
+#   SANITIZE_TESTS: a ctest regex to run a subset; the kill test uses AIDES_KILL_RECORDS records.
+FUZZ_BUILD     ?= build-fuzz
+FUZZ_SECONDS   ?= 60
+FUZZ_RUNS      ?= 1000
+SANITIZE_TESTS ?=
 SAN_OPTIONS    := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
                   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/reliability/lsan-suppressions.txt \
                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-test-sanitize: geography
-	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_SANITIZE=ON -DAIDES_BUILD_PYTHON=OFF \
-	  -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
-	@cmake --build $(SAN_BUILD) -j $(JOBS) $(if $(SANITIZE_TARGETS),--target $(SANITIZE_TARGETS))
-	@cd $(SAN_BUILD) && $(SAN_OPTIONS) AIDES_KILL_RECORDS=$${AIDES_KILL_RECORDS:-5000} \
-	  ctest --output-on-failure -j $(JOBS) $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
-
-# A clang build with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer coverage
-# ($(FUZZ_BUILD), beside the main build) for two runs:
-# - libFuzzer targets on their seeds: `make fuzz` runs each FUZZ_SECONDS, `make test` runs each
-#   FUZZ_RUNS times (fuzz-smoke; skipped when clang is missing). Crashes land in
-#   $(FUZZ_BUILD)/fuzz/work/NAME/, new inputs in .../NAME/corpus/.
-# - test-sanitize-reliability: the reliability suites (built tools, kills, concurrency, bad and
-#   hostile input, corrupt indexes) and the fuzz seeds, sanitized: what CI runs under sanitizers.
-FUZZ_BUILD   ?= build-fuzz
-FUZZ_SECONDS ?= 60
-FUZZ_RUNS    ?= 1000
 fuzz-configure: geography
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_BUILD_FUZZ=ON \
 	  -DAIDES_BUILD_PYTHON=OFF -DAIDES_FUZZ_RUNS=$(FUZZ_RUNS) -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
@@ -91,9 +80,10 @@ fuzz-smoke:
 	  $(MAKE) --no-print-directory fuzz-build && cd $(FUZZ_BUILD) && ctest --output-on-failure -L '^fuzz$$'; \
 	else echo "fuzz-smoke: clang++ not found, libFuzzer targets skipped (their seeds ran as reliability.fuzz_*_replay)"; fi
 
-test-sanitize-reliability: fuzz-configure
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target reliability_suite
-	@cd $(FUZZ_BUILD) && $(SAN_OPTIONS) ctest --output-on-failure -j $(JOBS) -L '^reliability$$'
+test-sanitize: fuzz-configure
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@cd $(FUZZ_BUILD) && $(SAN_OPTIONS) AIDES_KILL_RECORDS=$${AIDES_KILL_RECORDS:-4000} \
+	  ctest --output-on-failure -j $(JOBS) -LE '^fuzz$$' $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
 
 # The side-by-side benchmark of docs/benchmarks.md (PostgreSQL and SQLite installed if missing);
 # BENCH_ARGS passes options to bench/run.sh, e.g. BENCH_ARGS="--sizes 10000,100000,1000000".
@@ -103,4 +93,4 @@ bench: deps
 	@bench/run.sh $(BUILD) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)
