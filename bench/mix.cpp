@@ -16,6 +16,7 @@
 #include "harness.hpp"
 #include "index/index_store.hpp"
 #include "index/schema.hpp"
+#include "index/stored_record.hpp"
 #include "query/text_query.hpp"
 
 namespace bench {
@@ -135,7 +136,7 @@ Mix generate_mix(const MixOptions& options) {
         Xapian::doccount n = db.get_lastdocid();
         for (int i = 0; i < 5000 && n > 0; ++i) {
             try {
-                auto aid = aides::parse_aid(db.get_document(static_cast<Xapian::docid>(1 + pick(n))).get_data());
+                auto aid = aides::stored::decode(db.get_document(static_cast<Xapian::docid>(1 + pick(n))).get_data());
                 auto words = query_words(aid.name, analyzer);
                 if (!words.empty()) titles.push_back(std::move(words));
             } catch (const Xapian::DocNotFoundError&) {

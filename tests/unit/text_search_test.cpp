@@ -99,6 +99,13 @@ const TextCase text_cases[] = {
     {"phrase of words apart", R"("name": "Petites communes et villes moyennes")", R"("petites villes")", false},
     {"phrase in the wrong order", R"("name": "Villes petites et moyennes")", R"("petites villes")", false},
     {"phrase across two fields", R"("name": "Aide aux petites", "description": "villes de demain")", R"("petites villes")", false},
+    // Stopwords are not indexed: a phrase spans them, in order, and no further.
+    {"phrase with a stopword", R"("name": "Création d'une maison de santé")", R"("maison de santé")", true},
+    {"phrase with a stopword, words reversed", R"("name": "Santé de la maison")", R"("maison de santé")", false},
+    {"phrase with a stopword, words too far apart", R"("name": "Maison du patrimoine et de la santé")", R"("maison de santé")", false},
+    {"phrase with a stopword, another stopword between", R"("name": "Maison pour la santé")", R"("maison de santé")", false},
+    {"hyphenated phrase with a stopword", R"("name": "Revitalisation du cœur-de-ville")", "coeur-de-ville", true},
+    {"quoted stopword beside a word", R"("name": "Aide à la culture")", R"("la culture")", true},
     {"exclusion hits", R"("name": "Vélo et commerce")", "velo -commerce", false},
     {"exclusion misses", R"("name": "Vélo électrique")", "velo -commerce", true},
     {"exclusion through the stem", R"("name": "Vélo et commerces")", "velo -commerce", false},
@@ -299,7 +306,7 @@ TEST(TextSearch, ExactMatchesRankAboveSynonymMatches) {
 
 TEST(TextSearch, StopwordsOnlyGiveNothingAndSayWhy) {
     const std::string commune = shared_index().communes.at(0);
-    for (const char* query : {"le de la", "Les", "de la, du", "l' d' qu'", "à"}) {
+    for (const char* query : {"le de la", "Les", "de la, du", "l' d' qu'", "à", "\"de la\"", "\"le\""}) {
         SearchResponse response;
         ASSERT_NO_THROW(response = search_in(commune, query)) << query;
         EXPECT_EQ(response.count, 0u) << query;

@@ -6,6 +6,7 @@
 
 #include "analysis/text_utils.hpp"
 #include "index/schema.hpp"
+#include "index/stored_record.hpp"
 
 namespace aides {
 
@@ -115,8 +116,11 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
         if (field.text.empty()) continue;
         std::vector<Word> words = analyzer_.words(field.text);
         for (const Word& word : words) {
-            doc.add_posting(word.form, base + word.position + 1, field.weight);
+            // Stopwords are not indexed (two fifths of the words of French text: of the
+            // positions, of the index and of the indexing time); they keep their positions, so a
+            // phrase spans them (`maison de santé`: `maison`, then `santé` two places on).
             if (word.stopword) continue;
+            doc.add_posting(word.form, base + word.position + 1, field.weight);
             for (const auto& stem_form : analyzer_.stems(word.form, word.accented))
                 doc.add_term(term(stem, stem_form), field.weight);
             if (word.form.size() >= 4 && std::string_view(field.name) != "backers") spelling.push_back(word.form);
@@ -183,7 +187,7 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
     for (const auto& value : backers) add_facet(facet_backer, value);
     doc.add_value(facets, facet_values);
 
-    doc.set_data(to_json(aid));
+    doc.set_data(stored::encode(aid));
     return doc;
 }
 

@@ -4,7 +4,13 @@
 #include <aides/errors.hpp>
 #include <aides/version.hpp>
 
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <filesystem>
 #include <set>
 #include <unordered_map>
@@ -18,6 +24,50 @@
 namespace aides {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// A bounded queue of batches from one thread to another. pop() returns false once the queue
+// is closed and empty; after cancel(), push() throws Cancelled in the producing thread.
+template <class Item>
+class Handoff {
+  public:
+    struct Cancelled {};
+
+    void push(std::vector<Item>&& batch) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return batches_.size() < max_batches || cancelled_; });
+        if (cancelled_) throw Cancelled{};
+        batches_.push_back(std::move(batch));
+        batch.clear();
+        changed_.notify_all();
+    }
+    bool pop(std::vector<Item>& batch) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !batches_.empty() || closed_; });
+        if (batches_.empty()) return false;
+        batch = std::move(batches_.front());
+        batches_.pop_front();
+        changed_.notify_all();
+        return true;
+    }
+    void close() { set(closed_); }
+    void cancel() { set(cancelled_); }
+
+  private:
+    static constexpr std::size_t max_batches = 16;
+    void set(bool& flag) {
+        std::lock_guard lock(mutex_);
+        flag = true;
+        changed_.notify_all();
+    }
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::vector<Item>> batches_;
+    bool closed_ = false, cancelled_ = false;
+};
+
+}  // namespace
 
 struct Index::Impl {
     std::string dir;
@@ -54,13 +104,23 @@ struct Index::Impl {
         });
     }
 
-    // Validates and writes one record; false (with an issue) when it is bad.
-    bool write(SourcedAid& record, std::unordered_map<std::string, std::size_t>& seen, IngestReport& report) {
-        DocumentBuilder builder(catalogue, analyzer);
+    // One record made ready for the database: its document, or only a progress mark when the
+    // record was rejected.
+    struct Prepared {
+        std::string id_term;
+        std::optional<Xapian::Document> doc;
+        std::vector<std::string> spelling;
+        std::size_t progress_read = 0;  // call the progress callback with this count, when not 0
+        std::string progress_input;
+    };
+
+    // Validates a record and builds its document; nothing (with an issue) when it is bad.
+    std::optional<Prepared> prepare(SourcedAid& record, const DocumentBuilder& builder,
+                                    std::unordered_map<std::string, std::size_t>& seen, IngestReport& report) {
         auto issue = [&](std::string field, std::string message) {
             report.errors.push_back(RecordIssue{record.source, record.line, std::move(field), std::move(message)});
             ++report.rejected;
-            return false;
+            return std::nullopt;
         };
         auto [it, inserted] = seen.emplace(record.aid.id, record.line);
         if (!inserted)
@@ -73,33 +133,56 @@ struct Index::Impl {
             return issue(e.field(), e.what());
         }
         for (auto& warning : warnings) report.warnings.push_back(RecordIssue{record.source, record.line, "", std::move(warning)});
-        std::vector<std::string> spelling;
-        Xapian::Document doc = builder.build(record.aid, spelling);
-        db.replace_document(schema::term(schema::id, record.aid.id), doc);
-        for (const auto& word : spelling) db.add_spelling(word);
-        ++report.indexed;
-        return true;
+        Prepared prepared;
+        prepared.id_term = schema::term(schema::id, record.aid.id);
+        prepared.doc = builder.build(record.aid, prepared.spelling);
+        return prepared;
+    }
+
+    void store(const Prepared& prepared) {
+        db.replace_document(prepared.id_term, *prepared.doc);
+        for (const auto& word : prepared.spelling) db.add_spelling(word);
     }
 
     IngestReport run(const std::vector<std::string>& inputs, const IngestOptions& options, bool sync) {
         IngestReport report;
         std::unordered_map<std::string, std::size_t> seen;
+        std::size_t indexed = 0;
         bool committed = transaction([&] {
-            for (const auto& input : inputs) {
-                json_io::for_each_record(
-                    input, options.format,
-                    [&](SourcedAid&& record) {
-                        ++report.read;
-                        write(record, seen, report);
-                        if (options.progress && report.read % 10000 == 0) options.progress(report.read, input);
-                    },
-                    [&](RecordIssue&& issue) {
-                        if (issue.line > 0) ++report.read;  // a record that could not be parsed
-                        report.errors.push_back(std::move(issue));
-                        ++report.rejected;
-                    },
-                    [&](RecordIssue&& warning) { report.warnings.push_back(std::move(warning)); });
+            // Two threads: a reader parses, validates and analyses the records (half of the
+            // work), this one moves their documents into Xapian, in the order of the input.
+            // `report` and `seen` belong to the reader until it has finished.
+            Handoff<Prepared> handoff;
+            std::exception_ptr reader_failure;
+            std::thread reader([&] {
+                try {
+                    read_all(inputs, options, seen, report, handoff);
+                } catch (const Handoff<Prepared>::Cancelled&) {
+                } catch (...) {
+                    reader_failure = std::current_exception();
+                }
+                handoff.close();
+            });
+            try {
+                std::vector<Prepared> batch;
+                while (handoff.pop(batch)) {
+                    for (const Prepared& prepared : batch) {
+                        if (prepared.doc) {
+                            store(prepared);
+                            ++indexed;
+                        }
+                        if (prepared.progress_read && options.progress) options.progress(prepared.progress_read, prepared.progress_input);
+                    }
+                }
+            } catch (...) {
+                handoff.cancel();
+                reader.join();
+                throw;
             }
+            reader.join();
+            if (reader_failure) std::rethrow_exception(reader_failure);
+            report.indexed = indexed;
+
             if (sync && (report.errors.empty() || options.skip_invalid)) {
                 std::vector<std::string> stale;
                 for (auto it = db.allterms_begin(std::string(schema::id)); it != db.allterms_end(std::string(schema::id)); ++it) {
@@ -118,6 +201,37 @@ struct Index::Impl {
             report.deleted = 0;
         }
         return report;
+    }
+
+    // The reader's side of run(): every record of every input, prepared in batches.
+    void read_all(const std::vector<std::string>& inputs, const IngestOptions& options,
+                  std::unordered_map<std::string, std::size_t>& seen, IngestReport& report, Handoff<Prepared>& handoff) {
+        DocumentBuilder builder(catalogue, analyzer);
+        std::vector<Prepared> batch;
+        for (const auto& input : inputs) {
+            json_io::for_each_record(
+                input, options.format,
+                [&](SourcedAid&& record) {
+                    ++report.read;
+                    std::optional<Prepared> prepared = prepare(record, builder, seen, report);
+                    bool progress = options.progress && report.read % 10000 == 0;
+                    if (!prepared && !progress) return;
+                    if (!prepared) prepared.emplace();
+                    if (progress) {
+                        prepared->progress_read = report.read;
+                        prepared->progress_input = input;
+                    }
+                    batch.push_back(std::move(*prepared));
+                    if (batch.size() == 32 || progress) handoff.push(std::move(batch));  // progress on time
+                },
+                [&](RecordIssue&& issue) {
+                    if (issue.line > 0) ++report.read;  // a record that could not be parsed
+                    report.errors.push_back(std::move(issue));
+                    ++report.rejected;
+                },
+                [&](RecordIssue&& warning) { report.warnings.push_back(std::move(warning)); });
+        }
+        if (!batch.empty()) handoff.push(std::move(batch));
     }
 };
 
@@ -207,13 +321,17 @@ IngestReport Index::add(const std::vector<Aid>& aids) {
     IngestReport report;
     std::unordered_map<std::string, std::size_t> seen;
     report.committed = impl_->transaction([&] {
+        DocumentBuilder builder(impl_->catalogue, impl_->analyzer);
         for (std::size_t i = 0; i < aids.size(); ++i) {
             SourcedAid record{aids[i], "record", i + 1};
             ++report.read;
-            if (!impl_->write(record, seen, report)) {
+            std::optional<Impl::Prepared> prepared = impl_->prepare(record, builder, seen, report);
+            if (!prepared) {
                 const RecordIssue& issue = report.errors.back();
                 throw DataError(issue.message, issue.source, issue.line, issue.field);
             }
+            impl_->store(*prepared);
+            ++report.indexed;
         }
         return true;
     });

@@ -16,6 +16,7 @@
 #include "index/document_builder.hpp"
 #include "index/index_store.hpp"
 #include "index/schema.hpp"
+#include "index/stored_record.hpp"
 #include "json/record_json.hpp"
 #include "model/dates.hpp"
 #include "model/vocabulary.hpp"
@@ -183,7 +184,7 @@ std::optional<Aid> Searcher::get(const std::string& id) const {
     return impl_->reading([&](Impl::Context& context) -> std::optional<Aid> {
         Xapian::PostingIterator it = context.db.postlist_begin(schema::term(schema::id, id));
         if (it == context.db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
-        return parse_aid(context.db.get_document(*it).get_data());
+        return stored::decode(context.db.get_document(*it).get_data());
     });
 }
 
@@ -415,7 +416,7 @@ std::vector<std::string> Searcher::Impl::local_variant_exclusions(const Plan& pl
     std::vector<std::pair<Aid, std::string>> pairs;  // variant, generic id
     std::vector<std::string> generic_ids;
     for (auto it = variants.begin(); it != variants.end(); ++it) {
-        Aid variant = parse_aid(it.get_document().get_data());
+        Aid variant = stored::decode(it.get_document().get_data());
         if (variant.generic_aid) {
             generic_ids.push_back(*variant.generic_aid);
             pairs.emplace_back(std::move(variant), generic_ids.back());
@@ -423,7 +424,7 @@ std::vector<std::string> Searcher::Impl::local_variant_exclusions(const Plan& pl
     }
     std::set<std::string> generics_matching;
     Xapian::MSet generics = matching(any_of(schema::id, generic_ids));
-    for (auto it = generics.begin(); it != generics.end(); ++it) generics_matching.insert(parse_aid(it.get_document().get_data()).id);
+    for (auto it = generics.begin(); it != generics.end(); ++it) generics_matching.insert(stored::stored_id(it.get_document().get_data()));
     const Geography& geography = catalogue.geography;
     for (const auto& [variant, generic_id] : pairs) {
         if (!generics_matching.count(generic_id)) continue;  // only the variant matches: keep it
@@ -762,7 +763,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
             for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
     for (auto& [doc, score] : page) {
         SearchHit hit;
-        hit.aid = parse_aid(doc.get_data());
+        hit.aid = stored::decode(doc.get_data());
         hit.score = score;
         hit.snippet = snippet(hit.aid, highlight_terms, context.analyzer);
         if (request.explain) hit.why = explain(hit.aid, plan, doc, context, builder);

@@ -106,8 +106,13 @@ ParsedText parse_text(std::string_view raw, const Analyzer& analyzer) {
             auto add = [&](QueryUnit unit) {
                 if (target.size() < TextLimits::max_units) target.push_back(std::move(unit));
             };
+            bool all_stop = std::all_of(words.begin(), words.end(), [](const Word& w) { return w.stopword; });
+            if (token.quoted && all_stop) {  // the index has no stopwords to match
+                for (const auto& w : words) parsed.ignored.push_back(w.form);
+                continue;
+            }
             if (token.quoted) {
-                // A quoted phrase is kept whole, stopwords included: the user asked for them.
+                // A quoted phrase is kept whole: its stopwords set the span of the other words.
                 QueryUnit unit;
                 unit.display = token.text;
                 unit.phrase = true;
@@ -146,14 +151,14 @@ ParsedText parse_text(std::string_view raw, const Analyzer& analyzer) {
 }
 
 Xapian::Query TextQueryBuilder::word_stems(const Word& w) const {
-    if (w.stopword) return Xapian::Query(w.form);  // stopwords have no stem terms
+    if (w.stopword) return Xapian::Query::MatchNothing;  // stopwords are not indexed
     std::vector<Xapian::Query> stems;
     for (const auto& s : analyzer_.stems(w.form, w.accented)) stems.emplace_back(schema::term(schema::stem, s));
     return Xapian::Query(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
 }
 
 Xapian::Query TextQueryBuilder::word(const Word& w) const {
-    if (w.stopword) return Xapian::Query(w.form);
+    if (w.stopword) return Xapian::Query::MatchNothing;
     // The exact accent-free form scores a little more than another word of the same stem.
     return Xapian::Query(Xapian::Query::OP_OR, word_stems(w), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w.form), 0.25));
 }
@@ -210,12 +215,16 @@ Xapian::Query TextQueryBuilder::with_synonyms(const Xapian::Query& matcher, cons
 Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
     Xapian::Query base;
     if (u.phrase && u.words.size() > 1) {
+        // The index has no stopwords: the other words in order, within the phrase's span.
         std::vector<Xapian::Query> positions;
         for (const auto& w : u.words) {
+            if (w.stopword) continue;
             std::vector<std::string> forms = number_variants(w);
             positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
         }
-        base = Xapian::Query(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(), static_cast<Xapian::termcount>(positions.size()));
+        if (positions.empty()) base = Xapian::Query::MatchNothing;
+        else if (positions.size() == 1) base = positions.front();
+        else base = Xapian::Query(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(), static_cast<Xapian::termcount>(u.words.size()));
         // Hyphenated (`vidéo-protection`): the words run together (`vidéoprotection`) match too.
         bool hyphenated = std::all_of(u.words.begin() + 1, u.words.end(), [](const Word& w) { return w.joined; });
         if (hyphenated) base = Xapian::Query(Xapian::Query::OP_OR, base, word(analyzer_.compounds(u.words).front()));
