@@ -2,6 +2,8 @@
 // Computable results are compared with a brute force over corpus/aides.jsonl (search_oracle.hpp).
 #include "search_oracle.hpp"
 
+#include "analysis/text_utils.hpp"  // valid_utf8
+
 namespace aides {
 namespace {
 
@@ -231,6 +233,14 @@ TEST(Snippets, HtmlOfTheDescriptionIsStrippedAndItsTextEscaped) {
     EXPECT_NE(eclairage.find("allumé"), std::string::npos) << eclairage;
     EXPECT_EQ(eclairage.find("<b>"), std::string::npos) << eclairage;
     expect_escaped(eclairage, "snip-3");
+
+    // No-break spaces around guillemets and before % or °: whole characters stay whole.
+    std::string velo = snippet_of("velo", "snip-4");
+    EXPECT_TRUE(text::valid_utf8(velo)) << velo;
+    EXPECT_NE(velo.find("«"), std::string::npos) << velo;
+    EXPECT_NE(velo.find("»"), std::string::npos) << velo;
+    EXPECT_NE(velo.find("°C"), std::string::npos) << velo;
+    EXPECT_EQ(marked(velo), (std::vector<std::string>{"vélo", "«vélos»"})) << velo;  // tokens are marked whole
 }
 
 // ---------------------------------------------------------------------------------- explain

@@ -453,14 +453,23 @@ std::vector<std::string> Searcher::Impl::local_variant_exclusions(const Plan& pl
 // ----------------------------------------------------------------------------------- results
 std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const {
     std::string plain = text::strip_html(aid.description.empty() ? aid.eligibility : aid.description);
+    // Tokens between blanks: ASCII white space, and the no-break space (U+00A0, C2 A0) as one
+    // character, never its bytes alone (they begin «, ° and other characters too).
     std::vector<std::string> tokens;
-    for (std::string_view rest = plain; !rest.empty();) {
-        std::size_t start = rest.find_first_not_of(" \t\r\n\xC2\xA0");
-        if (start == std::string_view::npos) break;
-        rest.remove_prefix(start);
-        std::size_t end = rest.find_first_of(" \t\r\n");
-        tokens.emplace_back(rest.substr(0, end));
-        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+    auto blank_at = [&](std::size_t i) -> std::size_t {  // the blank's length at i, 0 if none
+        char c = plain[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
+        return c == '\xC2' && i + 1 < plain.size() && plain[i + 1] == '\xA0' ? 2 : 0;
+    };
+    for (std::size_t i = 0; i < plain.size();) {
+        if (std::size_t blank = blank_at(i)) {
+            i += blank;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < plain.size() && !blank_at(end)) ++end;
+        tokens.emplace_back(plain, i, end - i);
+        i = end;
     }
     constexpr std::size_t window = 30;
     // Snippets cost more than the match when every word of every description goes through the
