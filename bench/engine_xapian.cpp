@@ -98,7 +98,7 @@ class XapianEngine : public Engine {
                              Query(schema::term(schema::recurrence, "ongoing")));
         Query filter(Query::OP_AND, filters.begin(), filters.end());
         bool weighted = !q.xapian_text.empty();
-        Query query = weighted ? Query::unserialise(unhex(q.xapian_text)) : Query::MatchAll;
+        Query query = weighted ? Query::unserialise(unhex(q.xapian_text)) : Query(std::string());  // not Query::MatchAll: shared, its count is not atomic
         query = Query(Query::OP_FILTER, query, filter);
         if (has_variants_) query = without_hidden_variants(query, !q.perimeters.empty());
         Xapian::Enquire enquire(db_);

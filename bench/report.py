@@ -218,45 +218,51 @@ def size_section(results, n):
 # commands in bench/README.md). Kept here so that `make bench` writes the whole section.
 PROFILE_NOTES = """### Where the time goes
 
-Profiles of the harness itself (`perf record --call-graph dwarf`, and `valgrind --tool=callgrind`
-whose instruction counts do not depend on the machine's load), on generated catalogues:
+Profiles of the harness itself (`perf record -g`, and `valgrind --tool=callgrind` whose
+instruction counts do not depend on the machine's load), on generated catalogues:
 
-- **Query path.** Before this work, on 50 text-only queries (20,000 aids), the library spent 41% of
-  its instructions in snippets, 30% in the Xapian match, 16% parsing the 20 records of the page
-  from JSON, 5% reading them: snippets analysed every whitespace token of every description with
-  its own analyser call (about 14,000 instructions each). Snippets now analyse a token only up to
-  the first match and inside the window, read tokens of letters and digits (Latin-1 accents
-  included) without the analyser, stem only words whose first letter starts a query stem, and
-  skip descriptions without any query word after one analyser pass, and dismiss a word at once
-  when no query term starts with its letter: about 4x fewer instructions, the same snippets
-  (86,700 snippets compared, old and new code, on the sample and generated catalogues). What
-  remains above raw Xapian is per page, not per match: parsing 20 records from JSON (nlohmann
-  DOM, about 200,000 instructions per generated record: a SAX reader of the stored canonical
-  JSON would halve it), snippets (about 170,000 per hit on generated descriptions), the local
-  variant check, planning (commune, perimeters, analysis, synonyms) and the relaxation probe. Raw Xapian reads
-  the same records but does not parse them. This cost does not grow with the catalogue, so the
-  ratio to raw Xapian falls as the match grows; it is what keeps the library above 1.3x.
+- **Query path.** At first, on 50 text-only queries (20,000 aids), the library spent 41% of its
+  instructions in snippets, 30% in the Xapian match, 16% parsing the 20 records of the page from
+  JSON, 5% reading them. Snippets now analyse a token only up to the first match and inside the
+  window, read plain tokens without the analyser and dismiss a word at once when no query term
+  starts with its letter: about 4x fewer instructions, the same snippets (86,700 compared, old
+  and new code). Records are now stored in a binary encoding (`index/stored_record`, index
+  format 2) that a page decodes without a JSON parser: on text + profile at 100,000 aids the
+  library / raw Xapian ratio went from 1.48x to 1.29x (p50 3.15 -> 2.71 ms, same machine, same
+  hour). What remains above raw Xapian is per page: snippets, the local-variant check,
+  planning (commune, perimeters, analysis, synonyms) and the relaxation probe.
+- **The match itself.** perf on text + profile at 100,000 aids: about half of the time is
+  Xapian decoding posting lists and B-tree blocks, 15% the kernel copying blocks to it (`pread`,
+  from the page cache: glass reads 8 KB blocks, it has no memory map). Filters everybody pays
+  were lists to walk: `published` (95% of the aids) and the deadline value of every candidate.
+  They are now exclusions (`AND_NOT` of the few unpublished or expired aids), which took the
+  deadline class from 8.7 to 7.0 ms p50 and text + profile p99 from 10.8 to 9.8 ms. A profile
+  query (commune + audience + themes: about 3,000 hits of 100,000) still walks the audience list
+  (86% of the aids) and sorts every hit by two value slots; the next step would be the eligibility
+  and sort keys held in memory per document, as the facet codes are.
 - **Facets.** The match spy used to read the facet value slot of each matching document and
   count `std::string` keys in `std::map`s (about 2 us per matching document). Facet values are
   now read once per index revision into per-docid runs of integer codes (`query/facet_counts`),
-  and the spy adds one to a counter per code: the broad facet query went from slower than raw
-  Xapian's slot-reading spy to about 0.5x of it, with identical counts.
+  and the spy adds one to a counter per code: the broad facet query costs about a third of raw
+  Xapian's slot-reading spy, with identical counts.
 - **Indexing.** perf on 3,000 aids: Xapian's `replace_document` (its in-memory inverter) 50%,
-  document building (ICU word breaking, Snowball stems) 26%, the commit 13% (zlib compression of
-  the records 7%). Xapian buffered 10,000 documents before moving postings to its tables, and
-  its inverter slows as it fills: 1,000 (`XAPIAN_FLUSH_THRESHOLD`, set by `Index::open` unless
-  the environment sets it) indexes 12,000 aids 1.6x faster in a quarter of the memory, still in
-  one transaction; at 100,000 aids, on a quiet machine, 1,377 aids/s against 1,266 with 10,000,
-  in half the memory (120 MB against 245 MB). What remains grows with the index (about 1,700
-  aids/s at 10,000 aids, 1,100 to 1,400 at 100,000 depending on the load), while the same
-  analysis feeds SQLite at about 3,000 aids/s: the single writer merging postings and positions
-  into an ever larger B-tree is the limit. Xapian's way out is to index
-  shards in parallel and merge them with `xapian-compact`; analysing on the second core while
-  the first writes would give at most the analysis share (a quarter).
-- **Index size.** Positions are the largest table, then postings, records (zlib-compressed JSON)
-  and termlists (needed to replace and delete aids); `xapian-compact` saves only about 10%.
+  document building (ICU word breaking, Snowball stems) and JSON parsing about 35%, the commit
+  13%. Three changes took 100,000 aids from 1,320 to about 2,270 aids/s on a quiet machine:
+  a flush every 1,000 documents inside the transaction (`XAPIAN_FLUSH_THRESHOLD`, set by
+  `Index::open` unless the environment sets it; Xapian's inverter slows as it fills), no
+  postings for stopwords (1,320 -> 1,610), and a reader thread that parses, validates and
+  analyses while the calling thread writes to Xapian (1,610 -> 2,270; in input order, the
+  report unchanged). The writer is now the limit: one thread merging postings and positions
+  into a growing B-tree. Beyond that, Xapian's way is shards indexed in parallel and merged with
+  `xapian-compact`, which a 2-core machine has no core for.
+- **Index size.** At 100,000 aids: positions 145 MB, termlists 101 MB (needed to replace and
+  delete aids, and for "more like this"), postings 85 MB, records 68 MB (binary, zlib-compressed
+  by Xapian; 84 MB as JSON), spelling 0.2 MB. Stopwords no longer indexed took positions from 172
+  to 145 MB. Positions are one B-tree entry per word per document: about 100 distinct words per
+  generated aid, each entry a key of ~10 bytes for 1 to 3 bytes of positions, so they cannot
+  shrink much while phrases are searched in every field; `xapian-compact` saves about 10%.
 - **Start-up.** `aides-search` reads the whole geography from the index metadata at each start
-  (see the Geography section).
+  (see the Geography section); facets, when asked, read the facet codes of every aid once.
 - **Peers.** SQLite's planner ran the FTS5 `MATCH` once per candidate aid when it could, and
   drove the local-variant check by the matching rowids (30 s for one query at 100,000 aids): the
   harness puts the text match first (`CROSS JOIN`) and writes `+v.n IN (...)` so that every

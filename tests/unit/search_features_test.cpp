@@ -4,6 +4,9 @@
 
 #include "analysis/text_utils.hpp"  // valid_utf8
 
+#include <atomic>
+#include <thread>
+
 namespace aides {
 namespace {
 
@@ -532,6 +535,51 @@ TEST_F(Features, TextSearchShowsTheLocalVariantForACommuneInsideIt) {
     EXPECT_TRUE(contains(ids, "pvd-003"));
     EXPECT_FALSE(contains(ids, "pvd-091"));
     EXPECT_FALSE(contains(ids, "pvd-055"));
+}
+
+}  // namespace
+}  // namespace aides
+
+namespace aides {
+namespace {
+
+// ------------------------------------------------------------------------------------- threads
+// One Searcher shared by threads gives each the answer it gives alone, for every kind of query:
+// no text (the query matches everything), stopwords only, exclusions only, phrases, facets.
+TEST_F(Features, OneSearcherAnswersManyThreadsAsItAnswersOne) {
+    std::vector<SearchRequest> requests;
+    for (const char* text : {"", "le de la", "-velo", "\"maison de santé\"", "renovation energetique", "velo, friche"}) {
+        for (const char* commune : {"", "29103"}) {
+            SearchRequest r = base(commune);
+            r.text = text;
+            r.size = 20;
+            r.facets = requests.size() % 3 == 0;
+            requests.push_back(r);
+        }
+    }
+    std::vector<std::pair<std::size_t, std::vector<std::string>>> expected;
+    for (const auto& r : requests) {
+        SearchResponse alone = searcher_->search(r);
+        expected.emplace_back(alone.count, test::ids(alone));
+    }
+    std::atomic<int> wrong{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (std::size_t i = 0; i < 600; ++i) {
+                std::size_t k = (i * 7 + static_cast<std::size_t>(t)) % requests.size();
+                try {
+                    SearchResponse response = searcher_->search(requests[k]);
+                    if (response.count != expected[k].first || test::ids(response) != expected[k].second) ++wrong;
+                } catch (const std::exception&) {
+                    ++failed;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(wrong, 0);
+    EXPECT_EQ(failed, 0);
 }
 
 }  // namespace

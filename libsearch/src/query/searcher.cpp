@@ -337,7 +337,7 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
     }
     if (request.is_charged) {
         Query charged{std::string(schema::flag_charged)};
-        filters.push_back(*request.is_charged ? charged : Query(Query::OP_AND_NOT, Query::MatchAll, charged));
+        filters.push_back(*request.is_charged ? charged : Query(Query::OP_AND_NOT, match_all(), charged));
         plan.filters_passed.push_back(*request.is_charged ? "is_charged" : "free");
     }
     if (!request.include_expired) {
@@ -358,7 +358,7 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
         filters.emplace_back(Query::OP_VALUE_GE, schema::published, checked_date(request.published_after, "--published-after"));
         plan.filters_passed.push_back("published >= " + request.published_after);
     }
-    plan.filter = Query(Query::OP_AND_NOT, filters.empty() ? Query::MatchAll : Query(Query::OP_AND, filters.begin(), filters.end()),
+    plan.filter = Query(Query::OP_AND_NOT, filters.empty() ? match_all() : Query(Query::OP_AND, filters.begin(), filters.end()),
                         Query(Query::OP_OR, hidden.begin(), hidden.end()));
     if (!plan.exclude_ids.empty()) plan.filter = Query(Query::OP_AND_NOT, plan.filter, any_of(schema::id, plan.exclude_ids));
 
@@ -709,8 +709,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     if (has_text && like) query = Query(Query::OP_AND, *plan.text, *like);
     else if (has_text) query = *plan.text;
     else if (like) query = *like;
-    else if (text_given) query = Query::MatchNothing;  // only stopwords: say so rather than list everything
-    else query = Query::MatchAll;
+    else if (text_given) query = match_nothing();  // only stopwords: say so rather than list everything
+    else query = match_all();
     query = Query(Query::OP_FILTER, query, plan.filter);
 
     auto exclusions = local_variant_exclusions(plan, query, context);

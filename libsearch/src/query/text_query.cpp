@@ -151,14 +151,14 @@ ParsedText parse_text(std::string_view raw, const Analyzer& analyzer) {
 }
 
 Xapian::Query TextQueryBuilder::word_stems(const Word& w) const {
-    if (w.stopword) return Xapian::Query::MatchNothing;  // stopwords are not indexed
+    if (w.stopword) return match_nothing();  // stopwords are not indexed
     std::vector<Xapian::Query> stems;
     for (const auto& s : analyzer_.stems(w.form, w.accented)) stems.emplace_back(schema::term(schema::stem, s));
     return Xapian::Query(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
 }
 
 Xapian::Query TextQueryBuilder::word(const Word& w) const {
-    if (w.stopword) return Xapian::Query::MatchNothing;
+    if (w.stopword) return match_nothing();
     // The exact accent-free form scores a little more than another word of the same stem.
     return Xapian::Query(Xapian::Query::OP_OR, word_stems(w), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w.form), 0.25));
 }
@@ -222,7 +222,7 @@ Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
             std::vector<std::string> forms = number_variants(w);
             positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
         }
-        if (positions.empty()) base = Xapian::Query::MatchNothing;
+        if (positions.empty()) base = match_nothing();
         else if (positions.size() == 1) base = positions.front();
         else base = Xapian::Query(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(), static_cast<Xapian::termcount>(u.words.size()));
         // Hyphenated (`vidéo-protection`): the words run together (`vidéoprotection`) match too.
@@ -277,7 +277,7 @@ Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<boo
         }
     }
     // Exclusions alone (`-commerce`): everything but them.
-    Xapian::Query query = units.empty() ? Xapian::Query::MatchAll : Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
+    Xapian::Query query = units.empty() ? match_all() : Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
     if (!g.excluded.empty()) {
         std::vector<Xapian::Query> excluded;
         for (const auto& u : g.excluded) excluded.push_back(unit(u, false));

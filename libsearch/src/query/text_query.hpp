@@ -12,6 +12,12 @@
 
 namespace aides {
 
+// Xapian's Query::MatchAll and Query::MatchNothing are objects shared by the whole process whose
+// reference count is not atomic: copying them from two threads at once corrupts it (a crash in
+// ~Query under load). Searches build their own.
+inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+inline Xapian::Query match_nothing() { return Xapian::Query(); }
+
 /** A required unit of a group: a word, a phrase, or a run of words that is a synonym key. */
 struct QueryUnit {
     std::string display;          ///< as the user typed it, for `missing`
