@@ -104,14 +104,8 @@ class XapianEngine : public Engine {
         Xapian::Enquire enquire(db_);
         enquire.set_query(query);
         if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
-        Xapian::MultiValueKeyMaker keys;
-        if (q.order == aides::Order::deadline) {
-            enquire.set_sort_by_value_then_relevance(schema::deadline_order, false);
-        } else if (!weighted) {
-            keys.add_value(schema::scale_rank);
-            keys.add_value(schema::deadline_order);
-            enquire.set_sort_by_key(&keys, false);
-        }
+        if (q.order == aides::Order::deadline) enquire.set_sort_by_value_then_relevance(schema::deadline_order, false);
+        else if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
         SlotFacetSpy spy;
         if (q.facets) enquire.add_matchspy(&spy);
         Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(target_.page_size), db_.get_doccount());

@@ -168,9 +168,10 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
 
     // Sort values.
     if (aid.submission_deadline) doc.add_value(deadline, *aid.submission_deadline);
-    doc.add_value(deadline_order, aid.submission_deadline.value_or("9999-12-31"));
+    std::string deadline_key = aid.submission_deadline.value_or("9999-12-31");
+    doc.add_value(deadline_order, deadline_key);
     doc.add_value(published, aid.date_published.empty() ? "0000-00-00" : aid.date_published.substr(0, 10));
-    doc.add_value(scale_rank, std::string(1, static_cast<char>('0' + static_cast<int>(perimeter ? perimeter->scale : Scale::country))));
+    doc.add_value(place_order, static_cast<char>('0' + static_cast<int>(perimeter ? perimeter->scale : Scale::country)) + deadline_key);
 
     // Facet values.
     std::string facet_values;

@@ -44,7 +44,8 @@ enum Slot : Xapian::valueno {
     deadline = 0,        // YYYY-MM-DD, absent without deadline
     deadline_order = 1,  // deadline, or 9999-12-31 without one (sorts last)
     published = 2,       // YYYY-MM-DD, 0000-00-00 when unknown
-    scale_rank = 3,      // one digit, narrowest perimeter first
+    place_order = 3,     // the order without text: a digit, narrowest perimeter first, then
+                         // deadline_order (one value to read per match, not two)
     facets = 4,          // facet values, see facet_code()
 };
 

@@ -720,12 +720,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
         switch (request.order) {
             case Order::relevance:
-                if (!weighted) {
-                    auto* keys = new Xapian::MultiValueKeyMaker();
-                    keys->add_value(schema::scale_rank);
-                    keys->add_value(schema::deadline_order);
-                    enquire.set_sort_by_key(keys->release(), false);
-                }
+                if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
                 break;
             case Order::deadline: enquire.set_sort_by_value_then_relevance(schema::deadline_order, false); break;
             case Order::published: enquire.set_sort_by_value_then_relevance(schema::published, true); break;
