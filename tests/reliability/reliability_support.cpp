@@ -27,25 +27,6 @@ void mix(std::uint64_t& hash, std::string_view bytes) {
     hash *= 1099511628211ULL;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const std::string& in_path, const std::string& out_path,
-            const std::string& err_path) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        int in = ::open(in_path.c_str(), O_RDONLY);
-        int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(in, 0);
-        dup2(out, 1);
-        dup2(err, 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    return pid;
-}
-
 ProcessResult reap(pid_t pid, const std::string& out_path, const std::string& err_path) {
     ProcessResult result;
     int status = 0;

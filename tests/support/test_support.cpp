@@ -78,11 +78,8 @@ std::vector<std::string> ids(const SearchResponse& response) {
 }
 
 
-CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text) {
-    // Files rather than pipes for the outputs: no deadlock whatever their size.
-    TempDir scratch;
-    std::string in_path = scratch.str("in"), out_path = scratch.str("out"), err_path = scratch.str("err");
-    write_file(in_path, stdin_text);
+pid_t spawn(const std::vector<std::string>& argv, const std::string& in_path, const std::string& out_path,
+            const std::string& err_path) {
     pid_t pid = fork();
     if (pid == 0) {
         int in = ::open(in_path.c_str(), O_RDONLY);
@@ -97,6 +94,14 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
         execv(args[0], args.data());
         _exit(127);
     }
+    return pid;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text) {
+    TempDir scratch;
+    std::string in_path = scratch.str("in"), out_path = scratch.str("out"), err_path = scratch.str("err");
+    write_file(in_path, stdin_text);
+    pid_t pid = spawn(argv, in_path, out_path, err_path);
     CommandResult result;
     int status = 0;
     waitpid(pid, &status, 0);

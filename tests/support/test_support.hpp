@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/types.h>
 
 #include <filesystem>
 #include <string>
@@ -56,5 +57,10 @@ struct CommandResult {
     std::string out, err;
 };
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = {});
+
+/** Starts argv[0] (a path) with stdin, stdout and stderr on these files; the caller reaps it.
+ *  Files rather than pipes for the outputs: no deadlock whatever their size. */
+pid_t spawn(const std::vector<std::string>& argv, const std::string& in_path, const std::string& out_path,
+            const std::string& err_path);
 
 }  // namespace aides::test

@@ -11,26 +11,8 @@ using oracle::json;
 
 constexpr const char* kToday = "2026-06-15";
 
-class Eligibility : public ::testing::Test {
+class Eligibility : public oracle::CorpusSuite {
   protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(dir_->str("idx"), {test::corpus("aides.jsonl")}, {{"pvd", test::corpus("adhoc/pvd-extrait.txt")}});
-        searcher_ = new Searcher(dir_->str("idx"));
-    }
-    static void TearDownTestSuite() {
-        delete searcher_;
-        delete dir_;
-        searcher_ = nullptr;
-        dir_ = nullptr;
-    }
-
-    static const std::vector<json>& records() { return oracle::corpus_records(); }
-    static const std::map<std::string, const json*>& by_id() {
-        static const auto index = oracle::index_by_id(records());
-        return index;
-    }
-
     /** Compares one request with the oracle; returns an empty string when they agree. */
     static std::string check(const SearchRequest& request) {
         SearchResponse response = searcher_->search(request);
@@ -96,13 +78,7 @@ class Eligibility : public ::testing::Test {
         pick(com, 10);
         return {out.begin(), out.end()};
     }
-
-    static test::TempDir* dir_;
-    static Searcher* searcher_;
 };
-
-test::TempDir* Eligibility::dir_ = nullptr;
-Searcher* Eligibility::searcher_ = nullptr;
 
 TEST_F(Eligibility, OracleSeesTheWholeGeography) {
     // Guards the oracle itself: a broken geography would make every comparison vacuous.

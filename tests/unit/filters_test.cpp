@@ -12,26 +12,8 @@ using oracle::json;
 
 constexpr const char* kToday = "2026-06-15";
 
-class Filters : public ::testing::Test {
+class Filters : public oracle::CorpusSuite {
   protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(dir_->str("idx"), {test::corpus("aides.jsonl")}, {{"pvd", test::corpus("adhoc/pvd-extrait.txt")}});
-        searcher_ = new Searcher(dir_->str("idx"));
-    }
-    static void TearDownTestSuite() {
-        delete searcher_;
-        delete dir_;
-        searcher_ = nullptr;
-        dir_ = nullptr;
-    }
-
-    static const std::vector<json>& records() { return oracle::corpus_records(); }
-    static const std::map<std::string, const json*>& by_id() {
-        static const auto index = oracle::index_by_id(records());
-        return index;
-    }
-
     /** Base requests the filters are tried in: the whole catalogue, a commune, a department,
      *  an overseas commune. */
     static std::vector<SearchRequest> scopes() {
@@ -117,13 +99,7 @@ class Filters : public ::testing::Test {
     }
 
     static std::vector<std::string> search_ids(const SearchRequest& r) { return test::ids(searcher_->search(r)); }
-
-    static test::TempDir* dir_;
-    static Searcher* searcher_;
 };
-
-test::TempDir* Filters::dir_ = nullptr;
-Searcher* Filters::searcher_ = nullptr;
 
 const std::vector<std::string> kAudiences = {"commune", "epci", "department", "region", "special", "association",
                                              "private_person", "farmer", "private_sector", "public_cies", "public_org", "researcher"};

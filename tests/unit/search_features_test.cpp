@@ -14,24 +14,8 @@ using oracle::json;
 
 constexpr const char* kToday = "2026-06-15";
 
-class Features : public ::testing::Test {
+class Features : public oracle::CorpusSuite {
   protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(dir_->str("idx"), {test::corpus("aides.jsonl")}, {{"pvd", test::corpus("adhoc/pvd-extrait.txt")}});
-        searcher_ = new Searcher(dir_->str("idx"));
-    }
-    static void TearDownTestSuite() {
-        delete searcher_;
-        delete dir_;
-        searcher_ = nullptr;
-        dir_ = nullptr;
-    }
-    static const std::vector<json>& records() { return oracle::corpus_records(); }
-    static const std::map<std::string, const json*>& by_id() {
-        static const auto index = oracle::index_by_id(records());
-        return index;
-    }
     static SearchRequest base(const std::string& commune = {}, const std::string& perimeter = {}) {
         SearchRequest r;
         r.commune = commune;
@@ -41,13 +25,7 @@ class Features : public ::testing::Test {
         return r;
     }
     static std::vector<std::string> search_ids(const SearchRequest& r) { return test::ids(searcher_->search(r)); }
-
-    static test::TempDir* dir_;
-    static Searcher* searcher_;
 };
-
-test::TempDir* Features::dir_ = nullptr;
-Searcher* Features::searcher_ = nullptr;
 
 bool contains(const std::vector<std::string>& ids, const std::string& id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
 

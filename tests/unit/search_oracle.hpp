@@ -471,4 +471,29 @@ inline std::map<std::string, const json*> index_by_id(const std::vector<json>& r
     return out;
 }
 
+/** A suite over one index of corpus/aides.jsonl (with the PVD extract as `adhoc:pvd`), built
+ *  once per suite, and the records it was built from, for the brute forces above. */
+class CorpusSuite : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = new test::TempDir;
+        test::build_index(dir_->str("idx"), {test::corpus("aides.jsonl")}, {{"pvd", test::corpus("adhoc/pvd-extrait.txt")}});
+        searcher_ = new Searcher(dir_->str("idx"));
+    }
+    static void TearDownTestSuite() {
+        delete searcher_;
+        delete dir_;
+        searcher_ = nullptr;
+        dir_ = nullptr;
+    }
+    static const std::vector<json>& records() { return corpus_records(); }
+    static const std::map<std::string, const json*>& by_id() {
+        static const auto index = index_by_id(records());
+        return index;
+    }
+
+    static inline test::TempDir* dir_ = nullptr;
+    static inline Searcher* searcher_ = nullptr;
+};
+
 }  // namespace aides::oracle
