@@ -155,6 +155,12 @@ bool same_facets(const Facets& a, const Facets& b) {
 
 int run(const Args& args) {
     Mix mix = mix_from_json(json::parse(std::ifstream(args.need("mix"))));
+    // --without-facets yes: the same queries without their facets, for the cost of facets alone.
+    if (args.get("without-facets") == "yes")
+        for (auto& q : mix.queries) {
+            q.facets = false;
+            q.expected_facets.reset();
+        }
     Target target = target_of(args, &mix);
     double budget = std::stod(args.get("budget", "20"));        // seconds per class at most
     std::size_t passes = std::stoul(args.get("passes", "3"));  // timed passes over a class at most
