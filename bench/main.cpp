@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -291,6 +292,31 @@ int run(const Args& args) {
     return 0;
 }
 
+// Runs a command once and writes its wall time and peak RSS to --out. `startup` runs it through
+// a new process image: a child forked from the harness itself would inherit the harness's peak
+// RSS (Linux keeps ru_maxrss across fork and exec), and a launcher forked from a fresh image
+// does not.
+int launch(const Args& args) {
+    if (args.rest.empty()) throw aides::UsageError("launch: give the command after --");
+    std::vector<std::string> command = args.rest;
+    auto t = Clock::now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        for (auto& word : command) argv.push_back(word.data());
+        argv.push_back(nullptr);
+        if (!freopen("/dev/null", "w", stdout)) _exit(126);
+        execvp(argv[0], argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    double elapsed = seconds_since(t) * 1000;
+    write(json{{"ms", elapsed}, {"max_rss_kib", usage.ru_maxrss}}, args.need("out"));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 // Runs a command `runs` times (`{commune}` replaced by the mix's communes in turn) and reports
 // its wall time and peak RSS: the CLI's start-up, or a peer's one-shot client.
 int startup(const Args& args) {
@@ -306,29 +332,30 @@ int startup(const Args& args) {
     if (args.rest.empty()) throw aides::UsageError("startup: give the command after --");
     std::vector<double> ms;
     long peak = 0;
+    const std::string report = std::filesystem::temp_directory_path() / ("aides-bench-launch-" + std::to_string(getpid()));
     for (std::size_t r = 0; r < runs + 1; ++r) {
-        std::vector<std::string> command = args.rest;
-        for (auto& word : command)
+        std::vector<std::string> command{"/proc/self/exe", "launch", "--out", report, "--"};
+        for (std::string word : args.rest) {
             for (std::size_t at; (at = word.find("{commune}")) != std::string::npos;) word.replace(at, 9, communes[r % communes.size()]);
-        auto t = Clock::now();
+            command.push_back(std::move(word));
+        }
         pid_t pid = fork();
         if (pid == 0) {
             std::vector<char*> argv;
             for (auto& word : command) argv.push_back(word.data());
             argv.push_back(nullptr);
-            if (!freopen("/dev/null", "w", stdout)) _exit(126);
-            execvp(argv[0], argv.data());
+            execv(argv[0], argv.data());
             _exit(127);
         }
         int status = 0;
-        rusage usage{};
-        wait4(pid, &status, 0, &usage);
-        double elapsed = seconds_since(t) * 1000;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw aides::Error("startup: " + command[0] + " failed");
+        waitpid(pid, &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw aides::Error("startup: " + args.rest[0] + " failed");
+        json measured = json::parse(std::ifstream(report));
         if (r == 0) continue;  // the first run warms the page cache
-        ms.push_back(elapsed);
-        peak = std::max(peak, usage.ru_maxrss);
+        ms.push_back(measured["ms"].get<double>());
+        peak = std::max(peak, measured["max_rss_kib"].get<long>());
     }
+    std::filesystem::remove(report);
     json out = percentiles(ms);
     out["peak_rss_kib"] = peak;
     out["command"] = args.rest;
@@ -343,6 +370,7 @@ int main(int argc, char** argv) {
         std::string command = argc > 1 ? argv[1] : "";
         Args args = parse(argc, argv);
         if (command == "load") return load(args);
+        if (command == "launch") return launch(args);
         if (command == "mix") return mix(args);
         if (command == "run") return run(args);
         if (command == "startup") return startup(args);

@@ -262,7 +262,13 @@ instruction counts do not depend on the machine's load), on generated catalogues
   generated aid, each entry a key of ~10 bytes for 1 to 3 bytes of positions, so they cannot
   shrink much while phrases are searched in every field; `xapian-compact` saves about 10%.
 - **Start-up.** `aides-search` reads the whole geography from the index metadata at each start
-  (see the Geography section); facets, when asked, read the facet codes of every aid once.
+  (see the Geography section); facets, when asked, read the facet codes of every aid once. The
+  start-up rows were measured again after the run above, on indexes of the same catalogues,
+  with two fixes: the harness now starts each command through a fresh launcher (a child forked
+  from the harness inherited the harness's peak RSS, so the 70 MB and 319 MB first reported
+  were the harness's, not the tool's: it peaks at 16 MB at every size), and the search no
+  longer asks Xapian for room for every document when it checks local variants (1M: 112 ms
+  before, 93 ms after).
 - **Missed targets, by how much and why.**
   - *10x PostgreSQL at p50 on text + profile (100k)*: 1.8x. PostgreSQL answers the median
     query (about 200 hits) from its GIN index in about 4 ms; the library takes about 2.3 ms, of
@@ -280,9 +286,9 @@ instruction counts do not depend on the machine's load), on generated catalogues
     about 0.35 us per aid for the match, the sort value and the facet codes (raw Xapian's spy:
     1.1 s). Next step: count facets and pick the top of a filter-only query by scanning
     in-memory per-document codes without Xapian's matcher.
-  - *1M: `aides-search` start-up under 50 ms*: 112 ms, of which the search itself is about
+  - *1M: `aides-search` start-up under 50 ms*: 93 ms, of which the search itself is about
     40 ms (the profile query of the table, with its sort over 30,000 hits) and the rest the
-    first reads of a 4 GB index; at 10k and 100k the start-up is 20 and 29 ms.
+    first reads of a 4 GB index by a new process; at 10k and 100k the start-up is 22 and 29 ms.
 - **Peers.** SQLite's planner ran the FTS5 `MATCH` once per candidate aid when it could, and
   drove the local-variant check by the matching rowids (30 s for one query at 100,000 aids): the
   harness puts the text match first (`CROSS JOIN`) and writes `+v.n IN (...)` so that every

@@ -414,13 +414,15 @@ void Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& contex
 std::vector<std::string> Searcher::Impl::local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const {
     std::vector<std::string> excluded;
     if (!context.db.term_exists(std::string(schema::flag_variant))) return excluded;
-    auto matching = [&](const Query& restrict) {
+    // At most `limit` matches: Xapian sets aside room for as many results as it is asked for,
+    // so asking for the whole index cost 80 MB and milliseconds a search at 1M aids.
+    auto matching = [&](const Query& restrict, Xapian::doccount limit) {
         Xapian::Enquire enquire(context.db);
         enquire.set_query(Query(Query::OP_FILTER, query, restrict));
         enquire.set_weighting_scheme(Xapian::BoolWeight());
-        return enquire.get_mset(0, context.db.get_doccount());
+        return enquire.get_mset(0, limit);
     };
-    Xapian::MSet variants = matching(Query(std::string(schema::flag_variant)));
+    Xapian::MSet variants = matching(Query(std::string(schema::flag_variant)), context.db.get_termfreq(std::string(schema::flag_variant)));
     if (variants.empty()) return excluded;
     std::vector<std::pair<Aid, std::string>> pairs;  // variant, generic id
     std::vector<std::string> generic_ids;
@@ -432,7 +434,7 @@ std::vector<std::string> Searcher::Impl::local_variant_exclusions(const Plan& pl
         }
     }
     std::set<std::string> generics_matching;
-    Xapian::MSet generics = matching(any_of(schema::id, generic_ids));
+    Xapian::MSet generics = matching(any_of(schema::id, generic_ids), static_cast<Xapian::doccount>(generic_ids.size()));
     for (auto it = generics.begin(); it != generics.end(); ++it) generics_matching.insert(stored::stored_id(it.get_document().get_data()));
     const Geography& geography = catalogue.geography;
     for (const auto& [variant, generic_id] : pairs) {
