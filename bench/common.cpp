@@ -89,4 +89,17 @@ std::uintmax_t disk_usage(const std::string& path) {
     return total;
 }
 
+aides::SearchRequest request_of(const QuerySpec& q, const std::string& today, std::size_t page_size) {
+    aides::SearchRequest request;
+    request.text = q.text;
+    request.commune = q.commune;
+    request.audiences = q.audiences;
+    request.themes = q.themes;
+    request.facets = q.facets;
+    request.order = q.order;
+    request.today = today;
+    request.size = static_cast<int>(page_size);
+    return request;
+}
+
 }  // namespace bench

@@ -19,16 +19,7 @@ class AidesEngine : public Engine {
   public:
     AidesEngine(std::shared_ptr<aides::Searcher> searcher, const Target& target) : searcher_(std::move(searcher)), target_(target) {}
     Outcome search(const QuerySpec& q) override {
-        aides::SearchRequest request;
-        request.text = q.text;
-        request.commune = q.commune;
-        request.audiences = q.audiences;
-        request.themes = q.themes;
-        request.facets = q.facets;
-        request.order = q.order;
-        request.today = target_.today;
-        request.size = static_cast<int>(target_.page_size);
-        aides::SearchResponse response = searcher_->search(request);
+        aides::SearchResponse response = searcher_->search(request_of(q, target_.today, target_.page_size));
         return {response.count, response.results.size(), std::move(response.facets)};
     }
 
@@ -61,14 +52,9 @@ class SlotFacetSpy : public Xapian::MatchSpy {
   public:
     void operator()(const Xapian::Document& doc, double) override {
         std::string values = doc.get_value(aides::schema::facets);
-        std::string_view rest = values;
-        while (!rest.empty()) {
-            std::size_t end = rest.find('\n');
-            std::string_view entry = rest.substr(0, end);
-            rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-            if (entry.size() < 2) continue;
+        aides::schema::for_each_facet_entry(values, [&](std::string_view entry) {
             ++counts[static_cast<unsigned char>(entry[0])][std::string(entry.substr(1))];
-        }
+        });
     }
     std::map<std::string, std::size_t> counts[256];
 };

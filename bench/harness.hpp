@@ -87,6 +87,9 @@ struct Target {
     std::size_t page_size = 20;
 };
 
+/** The library's request for a query of the mix, as of `today`, one page of `page_size`. */
+aides::SearchRequest request_of(const QuerySpec& q, const std::string& today, std::size_t page_size);
+
 std::unique_ptr<EngineFactory> make_aides(const Target& target);
 std::unique_ptr<EngineFactory> make_xapian(const Target& target);
 std::unique_ptr<EngineFactory> make_postgres(const Target& target, bool pre_analysed);

@@ -189,9 +189,6 @@ Mix generate_mix(const MixOptions& options) {
             ++attempts;
             QuerySpec q;
             q.klass = plan.name;
-            aides::SearchRequest request;
-            request.today = options.today;
-            request.size = static_cast<int>(mix.page_size);
             if (plan.text) q.text = text_of(1 + (rotation % plan.max_words));
             if (plan.commune) {
                 q.commune = communes[pick(communes.size())];
@@ -208,13 +205,7 @@ Mix generate_mix(const MixOptions& options) {
             for (const auto& t : q.themes) key += "|" + t;
             if (!plan.broad && !seen.insert(key).second) continue;
 
-            request.text = q.text;
-            request.commune = q.commune;
-            request.audiences = q.audiences;
-            request.themes = q.themes;
-            request.facets = q.facets;
-            request.order = q.order;
-            aides::SearchResponse response = searcher.search(request);
+            aides::SearchResponse response = searcher.search(request_of(q, options.today, mix.page_size));
             // Text queries must match without relaxation (which no peer has) and be plain words.
             bool last_chance = attempts > options.per_class * 100;
             if (plan.text && (response.count == 0 || response.relaxed)) continue;

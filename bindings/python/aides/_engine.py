@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, TypeVar, Union
 
 from . import _aides
 from ._aides import DataError, IngestReport, UsageError
@@ -94,7 +94,38 @@ def _check_report(report: IngestReport, skip_invalid: bool, dry_run: bool = Fals
     return report
 
 
-class Index:
+_Self = TypeVar("_Self", bound="_OnDisk")
+
+
+class _OnDisk:
+    """What Index and Searcher share: a native handle on an index directory, its path, closing
+    it, use as a context manager."""
+
+    _handle: Any
+
+    @property
+    def path(self) -> str:
+        return self._handle.path
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"{len(self)} aids"  # type: ignore[arg-type]
+        return f"<aides.{type(self).__name__} {self.path!r} {state}>"
+
+
+class Index(_OnDisk):
     """A writable index on disk. Open it with :meth:`Index.open`; one writer per directory at
     a time (a second one raises :class:`aides.IndexLockedError`). Every write is one
     transaction: all of it reaches the disk or none. Use it as a context manager, or call
@@ -182,27 +213,9 @@ class Index:
         """True when the index holds an aid with this id (reads every id: prefer a Searcher.get)."""
         return str(id) in set(self._handle.ids())
 
-    @property
-    def path(self) -> str:
-        return self._handle.path
-
-    @property
-    def closed(self) -> bool:
-        return self._handle.closed
-
     def close(self) -> None:
         """Releases the index and its write lock. Later calls raise aides.IndexError."""
         self._handle.close()
-
-    def __enter__(self) -> "Index":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        state = "closed" if self.closed else f"{len(self)} aids"
-        return f"<aides.Index {self.path!r} {state}>"
 
     @staticmethod
     def _format(format: str) -> "_aides.InputFormat":
@@ -295,7 +308,7 @@ class Geography:
         return f"<aides.Geography {len(self)} communes, ad-hoc {self.adhoc_names()}>"
 
 
-class Searcher:
+class Searcher(_OnDisk):
     """A read-only handle on an index. :meth:`search` may be called from several threads at
     once (the GIL is released while it runs). It sees the last commit made when it was
     opened, and reopens itself when a writer commits underneath.
@@ -413,25 +426,7 @@ class Searcher:
         """Number of aids in the index (any status)."""
         return self._handle.size()
 
-    @property
-    def path(self) -> str:
-        return self._handle.path
-
-    @property
-    def closed(self) -> bool:
-        return self._handle.closed
-
     def close(self) -> None:
         """Releases the index files; searches already running finish first."""
         self._handle.close()
-
-    def __enter__(self) -> "Searcher":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        state = "closed" if self.closed else f"{len(self)} aids"
-        return f"<aides.Searcher {self.path!r} {state}>"
 

@@ -53,6 +53,17 @@ enum Slot : Xapian::valueno {
 inline constexpr char facet_theme = 't', facet_category = 'c', facet_aid_type = 'y', facet_audience = 'a',
                       facet_program = 'g', facet_backer = 'b';
 
+// Calls `entry("<facet letter><value>")` for each entry of a facet slot.
+template <class Entry>
+void for_each_facet_entry(std::string_view slot, Entry&& entry) {
+    while (!slot.empty()) {
+        std::size_t end = slot.find('\n');
+        std::string_view one = slot.substr(0, end);
+        slot.remove_prefix(end == std::string_view::npos ? slot.size() : end + 1);
+        if (one.size() >= 2) entry(one);
+    }
+}
+
 // Metadata keys.
 inline constexpr const char* meta_format = "aides:format";
 inline constexpr const char* meta_geography = "aides:geography";

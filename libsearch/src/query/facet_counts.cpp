@@ -21,16 +21,11 @@ std::shared_ptr<const FacetTable> FacetTable::build(const Xapian::Database& db) 
         auto here = static_cast<std::uint32_t>(table->codes_.size());
         for (; filled < did; ++filled) table->offsets_[filled + 1] = here;  // documents without facet values
         std::string values = *it;
-        std::string_view rest = values;
-        while (!rest.empty()) {
-            std::size_t end = rest.find('\n');
-            std::string_view entry = rest.substr(0, end);
-            rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-            if (entry.size() < 2) continue;
+        schema::for_each_facet_entry(values, [&](std::string_view entry) {
             auto [found, added] = code_of.try_emplace(std::string(entry), static_cast<std::uint32_t>(table->values_.size()));
             if (added) table->values_.emplace_back(entry);
             table->codes_.push_back(found->second);
-        }
+        });
         table->offsets_[did + 1] = static_cast<std::uint32_t>(table->codes_.size());
         filled = did;
     }

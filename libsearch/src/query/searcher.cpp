@@ -17,7 +17,6 @@
 #include "index/index_store.hpp"
 #include "index/schema.hpp"
 #include "index/stored_record.hpp"
-#include "json/record_json.hpp"
 #include "model/dates.hpp"
 #include "model/vocabulary.hpp"
 #include "query/facet_counts.hpp"
