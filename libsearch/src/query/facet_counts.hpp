@@ -26,6 +26,8 @@ class FacetTable {
     std::size_t codes() const { return values_.size(); }
     /** `<facet letter><value>` of a code. */
     const std::string& value(std::uint32_t code) const { return values_[code]; }
+    /** Every code, in the order of their values. */
+    const std::vector<std::uint32_t>& in_value_order() const { return value_order_; }
     /** Codes of a document: [begin, end) of codes_; empty for an unknown docid. */
     const std::uint32_t* begin(Xapian::docid did) const { return did + 1 < offsets_.size() ? codes_.data() + offsets_[did] : nullptr; }
     const std::uint32_t* end(Xapian::docid did) const { return did + 1 < offsets_.size() ? codes_.data() + offsets_[did + 1] : nullptr; }
@@ -36,6 +38,7 @@ class FacetTable {
     std::vector<std::uint32_t> offsets_;  // by docid, lastdocid + 2 entries
     std::vector<std::uint32_t> codes_;
     std::vector<std::string> values_;
+    std::vector<std::uint32_t> value_order_;
 };
 
 /** The table of the searcher's index, built on the first facet request and rebuilt when the
@@ -54,8 +57,8 @@ class FacetCounter : public Xapian::MatchSpy {
   public:
     explicit FacetCounter(std::shared_ptr<const FacetTable> table)
         : table_(std::move(table)), counts_(table_->codes(), 0) {}
-    void operator()(const Xapian::Document& doc, double) override {
-        Xapian::docid did = doc.get_docid();
+    void operator()(const Xapian::Document& doc, double) override { add(doc.get_docid()); }
+    void add(Xapian::docid did) {
         for (const std::uint32_t *code = table_->begin(did), *end = table_->end(did); code != end; ++code) ++counts_[*code];
     }
     /** The counts by facet name (themes, categories, aid_types, targeted_audiences, programs,

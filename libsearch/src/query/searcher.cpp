@@ -19,6 +19,7 @@
 #include "index/stored_record.hpp"
 #include "model/dates.hpp"
 #include "model/vocabulary.hpp"
+#include "query/doc_sets.hpp"
 #include "query/facet_counts.hpp"
 #include "query/text_query.hpp"
 
@@ -83,6 +84,8 @@ struct Searcher::Impl {
     mutable std::vector<std::unique_ptr<Context>> pool;
     // Facet values in memory, read on the first facet request (query/facet_counts.hpp).
     mutable FacetTableCache facet_tables;
+    // Filters and sort keys in memory, for the posting lists many searches share (query/doc_sets.hpp).
+    mutable FilterCache filter_cache;
 
     std::unique_ptr<Context> borrow() const {
         {
@@ -137,7 +140,17 @@ struct Searcher::Impl {
     void apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const;
     void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const;
     void relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const;
-    std::vector<std::string> local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const;
+    // A local variant of a generic aid, as the generic/local choice needs it; read from its
+    // record once per index revision.
+    struct Variant {
+        Xapian::docid generic = 0;  // 0: the generic aid is not in the index
+        std::optional<Perimeter> perimeter;
+    };
+    mutable std::mutex variants_mutex;
+    mutable std::pair<std::string, Xapian::rev> variants_revision;
+    mutable std::unordered_map<Xapian::docid, std::shared_ptr<const Variant>> variants;
+    std::shared_ptr<const Variant> variant(Xapian::docid did, Context& context) const;
+    std::vector<Xapian::docid> local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const;
     Explanation explain(const Aid& aid, const Plan& plan, const Xapian::Document& doc, Context& context,
                         const TextQueryBuilder& builder) const;
     std::string snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const;
@@ -410,43 +423,66 @@ void Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& contex
 }
 
 // ---------------------------------------------------------------------- generic and local aids
-std::vector<std::string> Searcher::Impl::local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const {
-    std::vector<std::string> excluded;
-    if (!context.db.term_exists(std::string(schema::flag_variant))) return excluded;
-    // At most `limit` matches: Xapian sets aside room for as many results as it is asked for,
-    // so asking for the whole index cost 80 MB and milliseconds a search at 1M aids.
-    auto matching = [&](const Query& restrict, Xapian::doccount limit) {
-        Xapian::Enquire enquire(context.db);
+std::shared_ptr<const Searcher::Impl::Variant> Searcher::Impl::variant(Xapian::docid did, Context& context) const {
+    const Xapian::Database& db = context.db;
+    {
+        std::lock_guard lock(variants_mutex);
+        if (variants_revision != std::pair(db.get_uuid(), db.get_revision())) {
+            variants.clear();
+            variants_revision = {db.get_uuid(), db.get_revision()};
+        }
+        if (auto it = variants.find(did); it != variants.end()) return it->second;
+    }
+    Aid aid = stored::decode(db.get_document(did).get_data());
+    auto found = std::make_shared<Variant>();
+    found->perimeter = Perimeter::parse(aid.perimeter);
+    if (aid.generic_aid) {
+        std::string generic_term = schema::term(schema::id, *aid.generic_aid);
+        if (auto it = db.postlist_begin(generic_term); it != db.postlist_end(generic_term)) found->generic = *it;
+    }
+    std::lock_guard lock(variants_mutex);
+    if (variants_revision == std::pair(db.get_uuid(), db.get_revision())) variants.emplace(did, found);
+    return found;
+}
+
+std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const {
+    std::vector<Xapian::docid> excluded;
+    const Xapian::Database& db = context.db;
+    if (!db.term_exists(std::string(schema::flag_variant))) return excluded;
+    // The documents of `restrict` that match: docids only, the records are not read.
+    auto matching = [&](const Query& restrict, Xapian::doccount at_most) {
+        Xapian::Enquire enquire(db);
         enquire.set_query(Query(Query::OP_FILTER, query, restrict));
         enquire.set_weighting_scheme(Xapian::BoolWeight());
-        return enquire.get_mset(0, limit);
+        // At most `at_most` matches: Xapian sets aside room for as many results as it is asked
+        // for, so asking for the whole index cost 80 MB and milliseconds a search at 1M aids.
+        Xapian::MSet mset = enquire.get_mset(0, at_most);
+        return std::vector<Xapian::docid>(mset.begin(), mset.end());
     };
-    Xapian::MSet variants = matching(Query(std::string(schema::flag_variant)), context.db.get_termfreq(std::string(schema::flag_variant)));
-    if (variants.empty()) return excluded;
-    std::vector<std::pair<Aid, std::string>> pairs;  // variant, generic id
-    std::vector<std::string> generic_ids;
-    for (auto it = variants.begin(); it != variants.end(); ++it) {
-        Aid variant = stored::decode(it.get_document().get_data());
-        if (variant.generic_aid) {
-            generic_ids.push_back(*variant.generic_aid);
-            pairs.emplace_back(std::move(variant), generic_ids.back());
-        }
+    std::vector<std::pair<Xapian::docid, std::shared_ptr<const Variant>>> pairs;
+    auto generics = std::make_shared<DocSet>(db.get_lastdocid());
+    const std::string flag(schema::flag_variant);
+    for (Xapian::docid did : matching(Query(flag), db.get_termfreq(flag))) {
+        auto found = variant(did, context);
+        if (!found->generic) continue;  // a variant of an aid not in the index stays
+        pairs.emplace_back(did, found);
+        generics->add(found->generic);
     }
-    std::set<std::string> generics_matching;
-    Xapian::MSet generics = matching(any_of(schema::id, generic_ids), static_cast<Xapian::doccount>(generic_ids.size()));
-    for (auto it = generics.begin(); it != generics.end(); ++it) generics_matching.insert(stored::stored_id(it.get_document().get_data()));
+    if (pairs.empty()) return excluded;
+    auto generic_count = static_cast<Xapian::doccount>(generics->count());
+    std::set<Xapian::docid> generics_matching;
+    for (Xapian::docid did : matching(DocSetSource::query(generics), generic_count)) generics_matching.insert(did);
     const Geography& geography = catalogue.geography;
-    for (const auto& [variant, generic_id] : pairs) {
-        if (!generics_matching.count(generic_id)) continue;  // only the variant matches: keep it
-        auto variant_perimeter = Perimeter::parse(variant.perimeter);
+    for (const auto& [did, found] : pairs) {
+        if (!generics_matching.count(found->generic)) continue;  // only the variant matches: keep it
         bool inside = false;
-        if (variant_perimeter) {
+        if (found->perimeter) {
             if (!plan.commune.empty())
-                inside = geography.contains(*variant_perimeter, Perimeter{Scale::commune, plan.commune});
+                inside = geography.contains(*found->perimeter, Perimeter{Scale::commune, plan.commune});
             else if (plan.perimeter)
-                inside = geography.contains(*variant_perimeter, *plan.perimeter);
+                inside = geography.contains(*found->perimeter, *plan.perimeter);
         }
-        excluded.push_back(inside ? generic_id : variant.id);
+        excluded.push_back(inside ? found->generic : did);
     }
     return excluded;
 }
@@ -672,6 +708,8 @@ std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, Context& co
 
 SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& context) const {
     Plan plan = this->plan(request, context);
+    FilterCache::Prepared filter = filter_cache.prepare(plan.filter, context.db);
+    plan.filter = filter.query;
     SearchResponse response;
     response.page = request.page;
     response.size = request.size;
@@ -712,10 +750,12 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     else if (like) query = *like;
     else if (text_given) query = match_nothing();  // only stopwords: say so rather than list everything
     else query = match_all();
-    query = Query(Query::OP_FILTER, query, plan.filter);
+    query = filter.restrict(query, weighted);
 
     auto exclusions = local_variant_exclusions(plan, query, context);
-    if (!exclusions.empty()) query = Query(Query::OP_AND_NOT, query, any_of(schema::id, exclusions));
+    auto excluded = std::make_shared<DocSet>(db.get_lastdocid());
+    for (Xapian::docid did : exclusions) excluded->add(did);
+    if (!exclusions.empty()) query = Query(Query::OP_AND_NOT, query, DocSetSource::query(excluded));
 
     auto configure = [&](Xapian::Enquire& enquire) {
         if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -740,7 +780,41 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         return mset.get_matches_estimated();  // exact: check_at_least covers every document
     };
 
-    if (plan.highlighted_ids.empty()) {
+    // Without text, a filter resolved in memory is the match: counted, faceted and ordered
+    // here, with the sort keys in memory, as Xapian would (key, then docid).
+    std::shared_ptr<const SortColumn> sort_keys;
+    if (filter.whole && !weighted && !text_given && plan.highlighted_ids.empty())
+        sort_keys = filter_cache.sort_column(db, request.order == Order::relevance  ? schema::place_order
+                                                 : request.order == Order::deadline ? schema::deadline_order
+                                                                                    : schema::published);
+    if (sort_keys) {
+        DocSet matched = *filter.whole;
+        matched.subtract(*excluded);
+        response.count = matched.count();
+        if (spy) matched.for_each([&](Xapian::docid did) { spy->add(did); });
+        bool newest_first = request.order == Order::published;
+        auto before = [&](Xapian::docid a, Xapian::docid b) {
+            std::uint64_t ka = sort_keys->key(a), kb = sort_keys->key(b);
+            if (ka != kb) return newest_first ? ka > kb : ka < kb;
+            return a < b;
+        };
+        std::size_t wanted = std::min<std::size_t>(matched.count(), static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
+        std::vector<Xapian::docid> top;  // a max-heap of the first `wanted` in order
+        top.reserve(wanted);
+        if (wanted > 0)
+            matched.for_each([&](Xapian::docid did) {
+                if (top.size() < wanted) {
+                    top.push_back(did);
+                    std::push_heap(top.begin(), top.end(), before);
+                } else if (before(did, top.front())) {
+                    std::pop_heap(top.begin(), top.end(), before);
+                    top.back() = did;
+                    std::push_heap(top.begin(), top.end(), before);
+                }
+            });
+        std::sort_heap(top.begin(), top.end(), before);
+        for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(db.get_document(top[i]), 0.0);
+    } else if (plan.highlighted_ids.empty()) {
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
         configure(enquire);

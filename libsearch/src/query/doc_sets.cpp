@@ -1,0 +1,265 @@
+#include "query/doc_sets.hpp"
+
+#include <algorithm>
+
+namespace aides {
+
+// ---------------------------------------------------------------------------------- DocSet
+DocSet DocSet::of_term(const Xapian::Database& db, const std::string& term) {
+    DocSet set(db.get_lastdocid());
+    for (auto it = db.postlist_begin(term), end = db.postlist_end(term); it != end; ++it) set.add(*it);
+    return set;
+}
+
+DocSet DocSet::of_query(const Xapian::Database& db, const Xapian::Query& query) {
+    struct Collect : Xapian::MatchSpy {
+        DocSet* set;
+        explicit Collect(DocSet* s) : set(s) {}
+        void operator()(const Xapian::Document& doc, double) override { set->add(doc.get_docid()); }
+    };
+    DocSet set(db.get_lastdocid());
+    Collect collect(&set);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.add_matchspy(&collect);
+    enquire.get_mset(0, 0, db.get_doccount());  // every match goes through the spy
+    return set;
+}
+
+Xapian::docid DocSet::next(Xapian::docid did) const {
+    if (did > last_) return last_ + 1;
+    std::size_t w = did / 64;
+    std::uint64_t bits = words_[w] & (~std::uint64_t{0} << (did % 64));
+    while (!bits) {
+        if (++w == words_.size()) return last_ + 1;
+        bits = words_[w];
+    }
+    return static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+}
+
+void DocSet::add(Xapian::docid did) {
+    if (did > last_ || contains(did)) return;
+    words_[did / 64] |= std::uint64_t{1} << (did % 64);
+    ++count_;
+}
+
+void DocSet::remove(Xapian::docid did) {
+    if (!contains(did)) return;
+    words_[did / 64] &= ~(std::uint64_t{1} << (did % 64));
+    --count_;
+}
+
+void DocSet::intersect(const DocSet& other) {
+    for (std::size_t w = 0; w < words_.size(); ++w) words_[w] &= w < other.words_.size() ? other.words_[w] : 0;
+    recount();
+}
+
+void DocSet::unite(const DocSet& other) {
+    for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w) words_[w] |= other.words_[w];
+    if (other.last_ > last_) words_.back() &= ~std::uint64_t{0} >> (63 - last_ % 64);  // nothing past last_
+    recount();
+}
+
+void DocSet::subtract(const DocSet& other) {
+    for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w) words_[w] &= ~other.words_[w];
+    recount();
+}
+
+void DocSet::fill() {
+    std::fill(words_.begin(), words_.end(), ~std::uint64_t{0});
+    words_.back() = ~std::uint64_t{0} >> (63 - last_ % 64);
+    words_.front() &= ~std::uint64_t{1};  // docids start at 1
+    recount();
+}
+
+void DocSet::recount() {
+    count_ = 0;
+    for (std::uint64_t bits : words_) count_ += static_cast<std::size_t>(__builtin_popcountll(bits));
+}
+
+// ---------------------------------------------------------------------------- DocSetSource
+Xapian::Query DocSetSource::query(std::shared_ptr<const DocSet> set) {
+    return Xapian::Query((new DocSetSource(std::move(set)))->release());
+}
+
+std::string DocSetSource::get_description() const {
+    return "DocSetSource(" + std::to_string(set_->count()) + " documents)";
+}
+
+// ------------------------------------------------------------------------------ SortColumn
+std::optional<SortColumn> SortColumn::build(const Xapian::Database& db, Xapian::valueno slot) {
+    SortColumn column;
+    column.keys_.assign(static_cast<std::size_t>(db.get_lastdocid()) + 1, column.missing_);
+    std::string shape;  // the first value with its digits as '0': every value must look the same
+    for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+        const std::string value = *it;
+        if (value.empty() || value.size() > 19) return std::nullopt;
+        std::uint64_t key = 0;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            char c = value[i];
+            bool digit = c >= '0' && c <= '9';
+            if (shape.size() == value.size() ? (shape[i] == '0') != digit || (!digit && shape[i] != c) : !shape.empty())
+                return std::nullopt;
+            if (digit) key = key * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        if (shape.empty())
+            for (char c : value) shape += c >= '0' && c <= '9' ? '0' : c;
+        // Key 0 is kept for "no value", which sorts before every value as in Xapian.
+        if (it.get_docid() < column.keys_.size()) column.keys_[it.get_docid()] = key + 1;
+    }
+    return column;
+}
+
+// ----------------------------------------------------------------------------- FilterCache
+void FilterCache::sync(const Xapian::Database& db) {
+    std::string uuid = db.get_uuid();
+    if (db.get_revision() == revision_ && uuid == uuid_) return;
+    uuid_ = std::move(uuid);
+    revision_ = db.get_revision();
+    leaves_.clear();
+    columns_.clear();
+    used_ = 0;
+}
+
+std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const Xapian::Database& db,
+                                                const std::function<DocSet()>& read) {
+    Xapian::rev revision = db.get_revision();
+    {
+        std::lock_guard lock(mutex_);
+        if (revision != revision_) return nullptr;  // another thread moved the cache on
+        Entry& entry = leaves_[key];
+        entry.last_use = ++clock_;
+        if (entry.set) return entry.set;
+        if (++entry.uses < 2) return nullptr;  // read on its second use: once is Xapian's job
+    }
+    auto set = std::make_shared<const DocSet>(read());
+    std::lock_guard lock(mutex_);
+    if (revision != revision_) return set;
+    Entry& entry = leaves_[key];
+    if (!entry.set) {
+        entry.set = set;
+        used_ += set->bytes();
+    }
+    while (used_ > budget_) {  // forget the least recently used sets (their use counts stay)
+        Entry* oldest = nullptr;
+        for (auto& [k, e] : leaves_)
+            if (e.set && e.set != set && (!oldest || e.last_use < oldest->last_use)) oldest = &e;
+        if (!oldest) break;
+        used_ -= oldest->set->bytes();
+        oldest->set.reset();
+    }
+    return entry.set;
+}
+
+FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian::Database& db) {
+    using Q = Xapian::Query;
+    // Posting lists this short are read on the spot: cheaper than any bookkeeping.
+    const Xapian::doccount short_list = db.get_lastdocid() / 1024 + 16;
+    switch (query.get_type()) {
+        case Q::LEAF_MATCH_NOTHING: return {std::make_shared<const DocSet>(db.get_lastdocid()), query};
+        case Q::LEAF_MATCH_ALL: return {leaf(std::string(), db, [&] { return DocSet::of_term(db, std::string()); }), query};
+        case Q::LEAF_TERM: {
+            std::string term = *query.get_terms_begin();
+            if (db.get_termfreq(term) <= short_list) return {std::make_shared<const DocSet>(DocSet::of_term(db, term)), query};
+            return {leaf(term, db, [&] { return DocSet::of_term(db, term); }), query};
+        }
+        case Q::OP_AND:
+        case Q::OP_FILTER:
+        case Q::OP_OR:
+        case Q::OP_AND_NOT: {
+            std::vector<Part> parts;
+            for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) parts.push_back(evaluate(query.get_subquery(i), db));
+            auto op = query.get_type();
+            bool all_resolved = std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.set != nullptr; });
+            // Combines the resolved parts [from, end): one set, or none.
+            auto combine = [&](std::size_t from, bool intersect) -> std::shared_ptr<const DocSet> {
+                std::shared_ptr<DocSet> out;
+                for (std::size_t i = from; i < parts.size(); ++i) {
+                    if (!parts[i].set) continue;
+                    if (!out) out = std::make_shared<DocSet>(*parts[i].set);
+                    else if (intersect) out->intersect(*parts[i].set);
+                    else out->unite(*parts[i].set);
+                }
+                return out;
+            };
+            auto as_query = [](const Part& part) { return part.set ? DocSetSource::query(part.set) : part.query; };
+            if (op == Q::OP_AND_NOT) {
+                std::shared_ptr<const DocSet> excluded = combine(1, false);
+                if (all_resolved) {
+                    auto out = std::make_shared<DocSet>(*parts[0].set);
+                    if (excluded) out->subtract(*excluded);
+                    return {out, query};
+                }
+                std::vector<Q> rest;
+                if (excluded) rest.push_back(DocSetSource::query(excluded));
+                for (std::size_t i = 1; i < parts.size(); ++i)
+                    if (!parts[i].set) rest.push_back(parts[i].query);
+                return {nullptr, Q(Q::OP_AND_NOT, as_query(parts[0]), Q(Q::OP_OR, rest.begin(), rest.end()))};
+            }
+            bool intersect = op != Q::OP_OR;
+            std::shared_ptr<const DocSet> resolved = combine(0, intersect);
+            if (all_resolved) return {resolved, query};
+            std::vector<Q> subqueries;
+            if (resolved) subqueries.push_back(DocSetSource::query(resolved));
+            for (const Part& part : parts)
+                if (!part.set) subqueries.push_back(part.query);
+            return {nullptr, Q(intersect ? Q::OP_AND : Q::OP_OR, subqueries.begin(), subqueries.end())};
+        }
+        default: {
+            // Value ranges and the like: through Xapian's matcher, kept by their serialisation.
+            std::string key;
+            try {
+                key = std::string(1, '\0') + query.serialise();
+            } catch (const Xapian::Error&) {
+                return {nullptr, query};
+            }
+            return {leaf(key, db, [&] { return DocSet::of_query(db, query); }), query};
+        }
+    }
+}
+
+Xapian::Query FilterCache::Prepared::restrict(const Xapian::Query& ranked_query, bool ranked) const {
+    using Q = Xapian::Query;
+    if (!ranked) return Q(Q::OP_FILTER, ranked_query, query);
+    if (!whole) return Q(Q::OP_FILTER, ranked_query, original);
+    auto outside = std::make_shared<DocSet>(whole->last());
+    outside->fill();
+    outside->subtract(*whole);
+    return Q(Q::OP_AND_NOT, ranked_query, DocSetSource::query(outside));
+}
+
+FilterCache::Prepared FilterCache::prepare(const Xapian::Query& filter, const Xapian::Database& db) {
+    {
+        std::lock_guard lock(mutex_);
+        sync(db);
+    }
+    Part part = evaluate(filter, db);
+    if (part.set) return {DocSetSource::query(part.set), part.set, filter};
+    return {part.query, nullptr, filter};
+}
+
+namespace {
+constexpr unsigned unusable = ~0u;  // a slot whose values are not keys: never read again
+}
+
+std::shared_ptr<const SortColumn> FilterCache::sort_column(const Xapian::Database& db, Xapian::valueno slot) {
+    {
+        std::lock_guard lock(mutex_);
+        sync(db);
+        auto& [uses, column] = columns_[slot];
+        if (column || uses == unusable || ++uses < 2) return column;
+    }
+    auto built = SortColumn::build(db, slot);
+    if (!built) {
+        std::lock_guard lock(mutex_);
+        if (db.get_revision() == revision_) columns_[slot].first = unusable;
+        return nullptr;
+    }
+    auto column = std::make_shared<const SortColumn>(std::move(*built));
+    std::lock_guard lock(mutex_);
+    if (db.get_revision() == revision_) columns_[slot].second = column;
+    return column;
+}
+
+}  // namespace aides

@@ -1,0 +1,166 @@
+#pragma once
+// Filters held in memory. A search's filter is a Xapian boolean query (the plan builds it; it
+// stays the one definition of what a filter means). FilterCache evaluates it into a bitmap of
+// docids when its costly parts are already in memory, as a query cache does: a posting list
+// or value range that many aids share is read into a bitmap on its second use and kept for the
+// index revision; small posting lists are read on the spot. A resolved filter is then one
+// posting source for Xapian (skipping to a docid is a bit scan, and its exact size lets the
+// matcher drive from it), or, for a query without text, the whole match: counted, faceted and
+// ordered in memory with the sort keys of every document (SortColumn), without Xapian's matcher.
+//
+// The first search of a process pays nothing extra (a command-line search reads each posting
+// list once either way); a long-lived searcher stops re-reading the lists everybody filters on.
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aides {
+
+/** A set of docids of one index revision, as a bitmap. */
+class DocSet {
+  public:
+    explicit DocSet(Xapian::docid last = 0) : last_(last), words_(static_cast<std::size_t>(last) / 64 + 1, 0) {}
+
+    /** The documents indexing `term` ("" for every document). */
+    static DocSet of_term(const Xapian::Database& db, const std::string& term);
+    /** The documents matching any query, through Xapian's matcher. */
+    static DocSet of_query(const Xapian::Database& db, const Xapian::Query& query);
+
+    Xapian::docid last() const { return last_; }
+    std::size_t count() const { return count_; }
+    bool contains(Xapian::docid did) const { return did <= last_ && (words_[did / 64] >> (did % 64) & 1); }
+    /** The first member >= did, or last() + 1. */
+    Xapian::docid next(Xapian::docid did) const;
+    void add(Xapian::docid did);
+    void remove(Xapian::docid did);
+    void intersect(const DocSet& other);
+    void unite(const DocSet& other);
+    void subtract(const DocSet& other);
+    /** Every docid from 1 to last(). */
+    void fill();
+    std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
+
+    template <class Visit>
+    void for_each(Visit&& visit) const {
+        for (std::size_t w = 0; w < words_.size(); ++w)
+            for (std::uint64_t bits = words_[w]; bits; bits &= bits - 1)
+                visit(static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
+    }
+
+  private:
+    void recount();
+    Xapian::docid last_;
+    std::size_t count_ = 0;
+    std::vector<std::uint64_t> words_;
+};
+
+/** A DocSet as a Xapian posting source (weight 0: it filters, it does not rank). */
+class DocSetSource : public Xapian::PostingSource {
+  public:
+    explicit DocSetSource(std::shared_ptr<const DocSet> set) : set_(std::move(set)) {}
+    /** A query matching the set's documents. */
+    static Xapian::Query query(std::shared_ptr<const DocSet> set);
+
+    Xapian::doccount get_termfreq_min() const override { return static_cast<Xapian::doccount>(set_->count()); }
+    Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(set_->count()); }
+    Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(set_->count()); }
+    void init(const Xapian::Database&) override {
+        current_ = 0;
+        between_ = false;
+    }
+    void next(double) override {
+        current_ = set_->next(current_ + 1);
+        between_ = false;
+    }
+    void skip_to(Xapian::docid did, double) override {
+        if (between_) current_ = set_->next(std::max(did, current_ + 1));
+        else if (did > current_) current_ = set_->next(did);
+        between_ = false;
+    }
+    // A bit test; after a "no", Xapian moves on with next() or skip_to(), as from just past did.
+    bool check(Xapian::docid did, double) override {
+        current_ = did;
+        between_ = !set_->contains(did);
+        return !between_;
+    }
+    bool at_end() const override { return current_ > set_->last(); }
+    Xapian::docid get_docid() const override { return current_; }
+    Xapian::PostingSource* clone() const override { return new DocSetSource(set_); }
+    std::string get_description() const override;
+
+  private:
+    std::shared_ptr<const DocSet> set_;
+    Xapian::docid current_ = 0;
+    bool between_ = false;  // check() said no: positioned just past current_
+};
+
+/** A value slot of every document as an unsigned key in the slot's order (the digits of a
+ *  YYYY-MM-DD date, with place_order's leading digit). Built only when every value of the slot
+ *  has the same shape, so that comparing keys is comparing values. */
+class SortColumn {
+  public:
+    static std::optional<SortColumn> build(const Xapian::Database& db, Xapian::valueno slot);
+    std::uint64_t key(Xapian::docid did) const { return did < keys_.size() ? keys_[did] : missing_; }
+
+  private:
+    std::vector<std::uint64_t> keys_;  // by docid
+    std::uint64_t missing_ = 0;        // no value sorts first, as in Xapian
+};
+
+/** The in-memory filters and sort keys of the searcher's index. Thread-safe; everything is
+ *  dropped when the index has a new revision. */
+class FilterCache {
+  public:
+    explicit FilterCache(std::size_t budget_bytes = 128u << 20) : budget_(budget_bytes) {}
+
+    struct Prepared {
+        Xapian::Query query;                   ///< the filter, resolved parts as posting sources
+        std::shared_ptr<const DocSet> whole;   ///< the whole filter, when it resolved
+        Xapian::Query original;
+
+        /** `ranked` restricted to the filter. Xapian counts a posting source as a matching
+         *  subquery even where it carries no weight, which would lift every percentage; for a
+         *  ranked query the resolved filter is applied as the exclusion of its complement (the
+         *  right side of AND_NOT counts nothing), else the filter stays Xapian's terms. */
+        Xapian::Query restrict(const Xapian::Query& query, bool ranked) const;
+    };
+    Prepared prepare(const Xapian::Query& filter, const Xapian::Database& db);
+
+    /** The sort keys of `slot`, read on the second request for them; null before, or when the
+     *  slot's values cannot be ordered as keys. */
+    std::shared_ptr<const SortColumn> sort_column(const Xapian::Database& db, Xapian::valueno slot);
+
+  private:
+    struct Entry {
+        std::shared_ptr<const DocSet> set;
+        unsigned uses = 0;
+        std::uint64_t last_use = 0;
+    };
+    void sync(const Xapian::Database& db);  // with the lock held
+    // A part of the filter: resolved into a set, or left to Xapian as a query.
+    struct Part {
+        std::shared_ptr<const DocSet> set;
+        Xapian::Query query;
+    };
+    Part evaluate(const Xapian::Query& query, const Xapian::Database& db);
+    std::shared_ptr<const DocSet> leaf(const std::string& key, const Xapian::Database& db, const std::function<DocSet()>& read);
+
+    std::mutex mutex_;
+    std::size_t budget_;
+    std::size_t used_ = 0;
+    std::uint64_t clock_ = 0;
+    std::string uuid_;
+    Xapian::rev revision_ = 0;
+    std::map<std::string, Entry> leaves_;  // key: term, or "\0" + serialised query
+    std::map<Xapian::valueno, std::pair<unsigned, std::shared_ptr<const SortColumn>>> columns_;
+};
+
+}  // namespace aides
