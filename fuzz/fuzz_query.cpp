@@ -7,6 +7,8 @@
 // response is consistent (count, page, scores) and prints as valid JSON.
 #include <aides/aides.hpp>
 
+#include "scratch_dir.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <stdlib.h>
@@ -25,9 +27,7 @@ namespace {
 
 const aides::Searcher& searcher() {
     static const aides::Searcher searcher = [] {
-        char path[] = "/tmp/aides-fuzz-query-XXXXXX";
-        if (!mkdtemp(path)) fail("cannot create a scratch directory");
-        std::string dir = std::string(path) + "/index";
+        std::string dir = fuzz::scratch_dir("query") + "/index";
         aides::IndexOptions options;
         options.geography_path = AIDES_FUZZ_GEOGRAPHY_FILE;
         options.adhoc = {{"pvd", std::string(AIDES_FUZZ_CORPUS_DIR) + "/adhoc/pvd-extrait.txt"}};

@@ -4,6 +4,8 @@
 // an Aid read back from its own JSON is the same Aid; every issue prints on one line.
 #include <aides/aides.hpp>
 
+#include "scratch_dir.hpp"
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,21 +21,12 @@ namespace {
     std::abort();
 }
 
-const std::string& scratch() {
-    static const std::string dir = [] {
-        char path[] = "/tmp/aides-fuzz-record-XXXXXX";
-        if (!mkdtemp(path)) fail("cannot create a scratch directory");
-        return std::string(path);
-    }();
-    return dir;
-}
-
 // A committed empty index with the national geography: dry runs then only validate and analyse.
 aides::Index& index() {
     static aides::Index index = [] {
         aides::IndexOptions options;
         options.geography_path = AIDES_FUZZ_GEOGRAPHY_FILE;
-        aides::Index opened = aides::Index::open(scratch() + "/index", options);
+        aides::Index opened = aides::Index::open(fuzz::scratch_dir("record") + "/index", options);
         opened.add({});
         return opened;
     }();
@@ -65,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const aides::DataError&) {
     }
 
-    const std::string path = scratch() + "/input";
+    const std::string path = fuzz::scratch_dir("record") + "/input";
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(input.data(), static_cast<std::streamsize>(input.size()));

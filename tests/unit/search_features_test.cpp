@@ -524,6 +524,67 @@ namespace {
 // ------------------------------------------------------------------------------------- threads
 // One Searcher shared by threads gives each the answer it gives alone, for every kind of query:
 // no text (the query matches everything), stopwords only, exclusions only, phrases, facets.
+// A searcher keeps the filters many searches share in memory (query/doc_sets): from the second
+// use of a posting list it answers from bitmaps, and without text it counts, facets and orders
+// in memory. Every answer must be the one a fresh searcher (Xapian's matcher alone) gives.
+TEST_F(Features, AWarmSearcherAnswersAsAFreshOne) {
+    std::vector<SearchRequest> requests;
+    auto add = [&](SearchRequest r) {
+        for (Order order : {Order::relevance, Order::deadline, Order::published})
+            for (int page : {1, 2, 4}) {
+                r.order = order;
+                r.page = page;
+                r.size = 7;
+                r.facets = page != 4;
+                requests.push_back(r);
+            }
+    };
+    // Local variants: perimeters of the region, departments and communes where they apply.
+    for (const char* commune : {"", "29103", "35238", "56260", "22278"}) add(base(commune));
+    for (const char* perimeter : {"department:29", "region:53", "adhoc:pvd", "epci:242900314"}) add(base({}, perimeter));
+    {
+        SearchRequest r = base("29103");
+        r.themes = {"urbanisme-logement-amenagement"};
+        r.aid_types = {"financial_group"};
+        add(r);
+        r = base();
+        r.include_expired = true;
+        r.call_for_projects = true;
+        add(r);
+        r = base("29019");
+        r.apply_before = "2026-12-31";
+        r.published_after = "2025-01-01";
+        r.is_charged = false;
+        add(r);
+        for (const char* text : {"velo", "renovation energetique", "-velo", "\"maison de santé\""}) {
+            r = base("29103");
+            r.text = text;
+            add(r);
+        }
+    }
+    auto same = [](const SearchResponse& fresh, const SearchResponse& warm) {
+        std::vector<double> fresh_scores, warm_scores;
+        for (const auto& hit : fresh.results) fresh_scores.push_back(hit.score);
+        for (const auto& hit : warm.results) warm_scores.push_back(hit.score);
+        EXPECT_EQ(warm.count, fresh.count);
+        EXPECT_EQ(test::ids(warm), test::ids(fresh));
+        EXPECT_EQ(warm_scores, fresh_scores);
+        EXPECT_EQ(warm.facets, fresh.facets);
+    };
+    Searcher warm(dir_->str("idx"));
+    for (int round = 0; round < 3; ++round)  // reads on second use: the third round is all in memory
+        for (const auto& r : requests) warm.search(r);
+    std::size_t nonempty = 0;
+    for (const auto& r : requests) {
+        SCOPED_TRACE("commune " + r.commune + ", perimeter " + r.perimeter + ", text " + r.text + ", order " +
+                     std::to_string(static_cast<int>(r.order)) + ", page " + std::to_string(r.page));
+        SearchResponse fresh = Searcher(dir_->str("idx")).search(r);
+        same(fresh, warm.search(r));
+        nonempty += fresh.results.empty() ? 0 : 1;
+    }
+    EXPECT_GT(nonempty, requests.size() / 2) << "the requests must find aids to compare";
+}
+
 TEST_F(Features, OneSearcherAnswersManyThreadsAsItAnswersOne) {
     std::vector<SearchRequest> requests;
     for (const char* text : {"", "le de la", "-velo", "\"maison de santé\"", "renovation energetique", "velo, friche"}) {

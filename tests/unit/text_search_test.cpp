@@ -173,8 +173,8 @@ const ExtraAid extra_aids[] = {
 // clang-format on
 
 const SharedIndex& shared_index() {
-    static SharedIndex* index = [] {
-        auto* built = new SharedIndex;
+    static const std::unique_ptr<SharedIndex> index = [] {  // destroyed at exit: its directory too
+        auto built = std::make_unique<SharedIndex>();
         const auto codes = test::national_geography().commune_codes();
         std::size_t sets = 0;
         std::map<std::string, std::string> set_commune;
