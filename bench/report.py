@@ -83,7 +83,9 @@ def section(results):
         "",
         "The systems:",
         "- **aides**: this library through `aides::Searcher::search` (planning, commune resolution, text analysis, "
-        "synonyms, relaxation check, JSON records parsed, snippets, facets).",
+        "synonyms, relaxation check, records decoded, snippets, facets), one searcher for the whole run, as a "
+        "server keeps it: filters held in memory from the second use of their posting lists (`query/doc_sets`), "
+        "so the cross-check pass and the first timed pass also read them.",
         "- **raw Xapian**: the same index and the same Xapian query (text part serialised from the library's "
         "builder, filters built from precomputed terms), a match spy over the facet slot, records fetched: "
         "the floor for the library's own layers.",

@@ -524,6 +524,23 @@ namespace {
 // ------------------------------------------------------------------------------------- threads
 // One Searcher shared by threads gives each the answer it gives alone, for every kind of query:
 // no text (the query matches everything), stopwords only, exclusions only, phrases, facets.
+TEST_F(Features, ScoresAreWeightsRelativeToTheBestMatch) {
+    for (const char* commune : {"", "29103"}) {
+        SearchRequest r = base(commune);
+        r.text = "renovation energetique batiments";
+        r.size = 5;
+        SearchResponse first = searcher_->search(r);
+        ASSERT_GT(first.count, 6u) << commune;
+        EXPECT_EQ(first.results.front().score, 1.0) << "the best match of the result";
+        r.page = 2;
+        SearchResponse second = searcher_->search(r);
+        ASSERT_FALSE(second.results.empty());
+        EXPECT_LE(second.results.front().score, first.results.back().score);
+        EXPECT_GT(second.results.back().score, 0.0);
+        EXPECT_LT(second.results.back().score, 1.0);
+    }
+}
+
 // A searcher keeps the filters many searches share in memory (query/doc_sets): from the second
 // use of a posting list it answers from bitmaps, and without text it counts, facets and orders
 // in memory. Every answer must be the one a fresh searcher (Xapian's matcher alone) gives.

@@ -48,7 +48,7 @@ struct Explanation {
 
 struct SearchHit {
     Aid aid;
-    double score = 0;  ///< relevance in [0, 1] with text, 0 without
+    double score = 0;  ///< relevance in [0, 1] with text (the best match of the result is 1), 0 without
     std::string snippet;  ///< HTML-escaped extract of the description, matches in <mark>
     std::optional<Explanation> why;
 };

@@ -219,24 +219,14 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
     }
 }
 
-Xapian::Query FilterCache::Prepared::restrict(const Xapian::Query& ranked_query, bool ranked) const {
-    using Q = Xapian::Query;
-    if (!ranked) return Q(Q::OP_FILTER, ranked_query, query);
-    if (!whole) return Q(Q::OP_FILTER, ranked_query, original);
-    auto outside = std::make_shared<DocSet>(whole->last());
-    outside->fill();
-    outside->subtract(*whole);
-    return Q(Q::OP_AND_NOT, ranked_query, DocSetSource::query(outside));
-}
-
 FilterCache::Prepared FilterCache::prepare(const Xapian::Query& filter, const Xapian::Database& db) {
     {
         std::lock_guard lock(mutex_);
         sync(db);
     }
     Part part = evaluate(filter, db);
-    if (part.set) return {DocSetSource::query(part.set), part.set, filter};
-    return {part.query, nullptr, filter};
+    if (part.set) return {DocSetSource::query(part.set), part.set};
+    return {part.query, nullptr};
 }
 
 namespace {

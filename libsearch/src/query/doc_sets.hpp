@@ -124,13 +124,6 @@ class FilterCache {
     struct Prepared {
         Xapian::Query query;                   ///< the filter, resolved parts as posting sources
         std::shared_ptr<const DocSet> whole;   ///< the whole filter, when it resolved
-        Xapian::Query original;
-
-        /** `ranked` restricted to the filter. Xapian counts a posting source as a matching
-         *  subquery even where it carries no weight, which would lift every percentage; for a
-         *  ranked query the resolved filter is applied as the exclusion of its complement (the
-         *  right side of AND_NOT counts nothing), else the filter stays Xapian's terms. */
-        Xapian::Query restrict(const Xapian::Query& query, bool ranked) const;
     };
     Prepared prepare(const Xapian::Query& filter, const Xapian::Database& db);
 

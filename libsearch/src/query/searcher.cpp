@@ -750,7 +750,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     else if (like) query = *like;
     else if (text_given) query = match_nothing();  // only stopwords: say so rather than list everything
     else query = match_all();
-    query = filter.restrict(query, weighted);
+    query = Query(Query::OP_FILTER, query, plan.filter);
 
     auto exclusions = local_variant_exclusions(plan, query, context);
     auto excluded = std::make_shared<DocSet>(db.get_lastdocid());
@@ -775,8 +775,12 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     std::vector<std::pair<Xapian::Document, double>> page;  // document, score in [0,1]
     auto collect = [&](Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount count) {
         Xapian::MSet mset = enquire.get_mset(first, count, all);
+        // The score is the weight relative to the best match of the whole result, not Xapian's
+        // percentage: Xapian counts a posting source (a filter in memory) as a matching
+        // subquery, which would lift every percentage of a filtered search.
+        double best = mset.get_max_attained();
         for (auto it = mset.begin(); it != mset.end(); ++it)
-            page.emplace_back(it.get_document(), weighted ? it.get_percent() / 100.0 : 0.0);
+            page.emplace_back(it.get_document(), weighted && best > 0 ? it.get_weight() / best : 0.0);
         return mset.get_matches_estimated();  // exact: check_at_least covers every document
     };
 
