@@ -170,13 +170,16 @@ def size_section(results, n):
         out.append(f"| {label} | {r['qps'].get('mix', 0):,.0f} | {r['qps'].get('text_profile', 0):,.0f} | {rss / 1024:.0f} MB |")
     out.append("")
 
-    st = {k: load(results / f"startup-{k}-{n}.json") for k in ("aides", "psql", "sqlite3")}
+    st = {k: load(results / f"startup-{k}-{n}.json") for k in ("aides", "aides-open", "psql", "sqlite3")}
     if st["aides"]:
-        prof = ((runs["aides"] or {}).get("latency", {}).get("profile") or {}).get("p50_ms")
-        out += [f"Start-up, one search per process (20 runs, p50 / p90; the search itself, in process, is about "
-                f"{ms(prof)} ms at this size): `aides-search --commune C` "
-                f"{ms(st['aides']['p50_ms'])} / {ms(st['aides']['p90_ms'])} ms ({st['aides']['peak_rss_kib'] / 1024:.0f} MB RSS, "
-                "whole French geography loaded from the index)"
+        opened = st["aides-open"]
+        out += ["Start-up, one command per process (20 runs, p50 / p90): "
+                + (f"`aides-search --profile C` (open the index, load the whole French geography from it, answer "
+                   f"the commune's profile: start-up without a search) {ms(opened['p50_ms'])} / {ms(opened['p90_ms'])} ms; "
+                   if opened else "")
+                + f"`aides-search --commune C` (the same plus one profile search, on Xapian's matcher alone: a "
+                f"process that searches once keeps no filter in memory) {ms(st['aides']['p50_ms'])} / "
+                f"{ms(st['aides']['p90_ms'])} ms ({st['aides']['peak_rss_kib'] / 1024:.0f} MB RSS)"
                 + (f"; `psql -c` (connect + one query) {ms(st['psql']['p50_ms'])} / {ms(st['psql']['p90_ms'])} ms" if st["psql"] else "")
                 + (f"; `sqlite3` one query {ms(st['sqlite3']['p50_ms'])} / {ms(st['sqlite3']['p90_ms'])} ms" if st["sqlite3"] else "")
                 + ".", ""]
@@ -350,9 +353,12 @@ def targets(results, sizes):
         rows.append("| 1M: text + profile p99 | not run | < 50 ms | not measured |")
         rows.append(f"| 1M: broad facet query p99{grow} | not run | < 100 ms | not measured |")
     for n in sizes:
+        s = load(results / f"startup-aides-open-{n}.json")
+        if s:
+            add(f"{n:,}: `aides-search` start-up, whole geography (`--profile C`, p50)", f"{s['p50_ms']:.1f} ms", "< 50 ms", s["p50_ms"] < 50)
         s = load(results / f"startup-aides-{n}.json")
         if s:
-            add(f"{n:,}: `aides-search` start-up (p50)", f"{s['p50_ms']:.1f} ms", "< 50 ms", s["p50_ms"] < 50)
+            add(f"{n:,}: `aides-search` start-up and one search (`--commune C`, p50)", f"{s['p50_ms']:.1f} ms", "< 50 ms", s["p50_ms"] < 50)
     if not rows:
         return []
     return ["### Targets of issue 8", "", "| target | measured | goal | |", "|---|---:|---:|---|"] + rows + [""]

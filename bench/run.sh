@@ -149,6 +149,9 @@ for n in "${size_list[@]}"; do
   echo "-- start-up: aides-search, psql, sqlite3"
   "$bin/aides-bench" startup --runs 20 --mix "$results/mix-$n.json" --out "$results/startup-aides-$n.json" -- \
     "$bin/aides-search" --db "$idx" --commune "{commune}" --today "$today" --size 20 --format json
+  # Start-up without a search: open the index, load the whole geography, answer a commune's profile.
+  "$bin/aides-bench" startup --runs 20 --mix "$results/mix-$n.json" --out "$results/startup-aides-open-$n.json" -- \
+    "$bin/aides-search" --db "$idx" --profile "{commune}" --format json
   if has_pg; then
     "$bin/aides-bench" startup --runs 20 --out "$results/startup-psql-$n.json" -- \
       "${psql_cmd[@]}" -d "$db" -Atc "SELECT id, name FROM aids WHERE status = 'published' AND perimeter = 'country:FRA' ORDER BY deadline_order LIMIT 20"

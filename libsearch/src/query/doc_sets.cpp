@@ -73,6 +73,11 @@ void DocSet::fill() {
     recount();
 }
 
+// Counting a set of 1M docids is 15,625 popcounts: the CPU's instruction where it has one, not
+// the library routine a baseline x86-64 build calls.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 void DocSet::recount() {
     count_ = 0;
     for (std::uint64_t bits : words_) count_ += static_cast<std::size_t>(__builtin_popcountll(bits));
