@@ -271,6 +271,24 @@ TEST(SortColumn, OrdersAsXapiansSortByValue) {
     }
 }
 
+TEST(SortColumn, TheFirstInOrderAreThoseOfAFullSort) {
+    SmallIndex index(1500);
+    Xapian::Database db = index.open();
+    auto column = SortColumn::build(db, 0);
+    ASSERT_TRUE(column);
+    DocSet set = DocSet::of_term(db, "B");
+    for (bool descending : {false, true}) {
+        std::vector<Xapian::docid> all(index.postings["B"].begin(), index.postings["B"].end());
+        std::stable_sort(all.begin(), all.end(), [&](Xapian::docid a, Xapian::docid b) {
+            return descending ? column->key(a) > column->key(b) : column->key(a) < column->key(b);
+        });
+        for (std::size_t wanted : {std::size_t{0}, std::size_t{1}, std::size_t{7}, all.size() - 1, all.size(), all.size() + 5}) {
+            std::vector<Xapian::docid> expected(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(wanted, all.size())));
+            EXPECT_EQ(first_in_order(set, *column, descending, wanted), expected) << wanted << (descending ? " descending" : "");
+        }
+    }
+}
+
 TEST(SortColumn, RefusesValuesOfDifferentShapes) {
     test::TempDir dir;
     Xapian::WritableDatabase db(dir.str("db"), Xapian::DB_CREATE_OR_OVERWRITE);

@@ -116,6 +116,30 @@ std::optional<SortColumn> SortColumn::build(const Xapian::Database& db, Xapian::
     return column;
 }
 
+std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& keys, bool descending, std::size_t wanted) {
+    auto before = [&](Xapian::docid a, Xapian::docid b) {
+        std::uint64_t ka = keys.key(a), kb = keys.key(b);
+        if (ka != kb) return descending ? ka > kb : ka < kb;
+        return a < b;
+    };
+    wanted = std::min(wanted, set.count());
+    std::vector<Xapian::docid> top;  // a max-heap: the last in order on top
+    top.reserve(wanted);
+    if (wanted > 0)
+        set.for_each([&](Xapian::docid did) {
+            if (top.size() < wanted) {
+                top.push_back(did);
+                std::push_heap(top.begin(), top.end(), before);
+            } else if (before(did, top.front())) {
+                std::pop_heap(top.begin(), top.end(), before);
+                top.back() = did;
+                std::push_heap(top.begin(), top.end(), before);
+            }
+        });
+    std::sort_heap(top.begin(), top.end(), before);
+    return top;
+}
+
 // ----------------------------------------------------------------------------- FilterCache
 void FilterCache::sync(const Xapian::Database& db) {
     std::string uuid = db.get_uuid();

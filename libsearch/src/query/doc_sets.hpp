@@ -115,6 +115,10 @@ class SortColumn {
     std::uint64_t missing_ = 0;        // no value sorts first, as in Xapian
 };
 
+/** The first `wanted` documents of `set` in key order (descending keys when `descending`), ties
+ *  by docid as Xapian breaks them. One pass with a heap of `wanted` entries. */
+std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& keys, bool descending, std::size_t wanted);
+
 /** The in-memory filters and sort keys of the searcher's index. Thread-safe; everything is
  *  dropped when the index has a new revision. */
 class FilterCache {

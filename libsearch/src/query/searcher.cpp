@@ -796,27 +796,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         matched.subtract(*excluded);
         response.count = matched.count();
         if (spy) matched.for_each([&](Xapian::docid did) { spy->add(did); });
-        bool newest_first = request.order == Order::published;
-        auto before = [&](Xapian::docid a, Xapian::docid b) {
-            std::uint64_t ka = sort_keys->key(a), kb = sort_keys->key(b);
-            if (ka != kb) return newest_first ? ka > kb : ka < kb;
-            return a < b;
-        };
-        std::size_t wanted = std::min<std::size_t>(matched.count(), static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
-        std::vector<Xapian::docid> top;  // a max-heap of the first `wanted` in order
-        top.reserve(wanted);
-        if (wanted > 0)
-            matched.for_each([&](Xapian::docid did) {
-                if (top.size() < wanted) {
-                    top.push_back(did);
-                    std::push_heap(top.begin(), top.end(), before);
-                } else if (before(did, top.front())) {
-                    std::pop_heap(top.begin(), top.end(), before);
-                    top.back() = did;
-                    std::push_heap(top.begin(), top.end(), before);
-                }
-            });
-        std::sort_heap(top.begin(), top.end(), before);
+        std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
+                                                        static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
         for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(db.get_document(top[i]), 0.0);
     } else if (plan.highlighted_ids.empty()) {
         Xapian::Enquire enquire(db);
