@@ -240,16 +240,31 @@ instruction counts do not depend on the machine's load), on generated catalogues
   Xapian decoding posting lists and B-tree blocks, 15% the kernel copying blocks to it (`pread`,
   from the page cache: glass reads 8 KB blocks, it has no memory map). Filters everybody pays
   were lists to walk: `published` (95% of the aids) and the deadline value of every candidate.
-  They are now exclusions (`AND_NOT` of the few unpublished or expired aids), which took the
-  deadline class from 8.7 to 7.0 ms p50 and text + profile p99 from 10.8 to 9.8 ms. A profile
-  query (commune + audience + themes: about 3,000 hits of 100,000) still walks the audience list
-  (86% of the aids) and sorts every hit by two value slots; the next step would be the eligibility
-  and sort keys held in memory per document, as the facet codes are.
+  They became exclusions (`AND_NOT` of the few unpublished or expired aids), which took the
+  deadline class from 8.7 to 7.0 ms p50 and text + profile p99 from 10.8 to 9.8 ms.
+- **Filters in memory.** Every search still walked the same long lists: the audience `commune`
+  (86% of the aids), France, Europe, the expired aids, then read a sort value for every hit,
+  and the local-variant check decoded the record of every variant in the match (45% of the
+  broad facet query at 100,000 aids). The searcher now keeps what many searches share in memory
+  (`query/doc_sets`, see DESIGN.md): a posting list or value range is read into a docid bitmap on
+  its second use and kept for the index revision; a filter whose parts are all in memory is one
+  bitmap. Without text that bitmap is the match: popcount for `count`, the facet codes of its
+  documents, a heap over the sort keys held per docid for the page, no matcher at all. With
+  text it is a posting source Xapian drives from (a skip is a bit scan). Scores became weights
+  relative to the best match (Xapian counts a posting source as a matching subquery and would
+  lift its percentages). The variant facts are read once per revision. Same mix, same index,
+  previous run (2026-11-26T21:20Z) -> this one, p50 at 100,000 aids: profile 3.85 -> 0.75 ms,
+  by deadline 6.66 -> 0.74, broad facets 21.4 -> 2.87, text 2.79 -> 2.01, text + profile
+  2.34 -> 1.73 (p99 9.15 -> 6.26); at 1,000,000 aids see the tables. The suite
+  `Features.AWarmSearcherAnswersAsAFreshOne` checks both paths give the same ids, scores,
+  counts and facets; `doc_sets_test` checks every part against Xapian or a brute force. A
+  process that searches once (the CLI) reads each list once either way and runs on Xapian's
+  matcher alone.
 - **Facets.** The match spy used to read the facet value slot of each matching document and
   count `std::string` keys in `std::map`s (about 2 us per matching document). Facet values are
-  now read once per index revision into per-docid runs of integer codes (`query/facet_counts`),
-  and the spy adds one to a counter per code: the broad facet query costs about a third of raw
-  Xapian's slot-reading spy, with identical counts.
+  now read once per index revision into per-docid runs of integer codes (`query/facet_counts`):
+  the spy (with text) or a pass over the match bitmap (without) adds one to a counter per code,
+  and the result maps are filled in value order, one insertion at their end per value.
 - **Indexing.** perf on 3,000 aids: Xapian's `replace_document` (its in-memory inverter) 50%,
   document building (ICU word breaking, Snowball stems) and JSON parsing about 35%, the commit
   13%. Three changes took 100,000 aids from 1,320 to about 2,270 aids/s on a quiet machine:
@@ -259,7 +274,10 @@ instruction counts do not depend on the machine's load), on generated catalogues
   analyses while the calling thread writes to Xapian (1,610 -> 2,270; in input order, the
   report unchanged). The writer is now the limit: one thread merging postings and positions
   into a growing B-tree. Beyond that, Xapian's way is shards indexed in parallel and merged with
-  `xapian-compact`, which a 2-core machine has no core for.
+  `xapian-compact`, which a 2-core machine has no core for. The machine varies from day to day:
+  the run above indexed 100,000 aids at 1,912 aids/s where the previous day's gave 2,527; the
+  code before and after this change, side by side in the same hour on the same file, gave 1,707
+  and 1,972 aids/s (`aides-bench load`, nothing in the indexing path changed).
 - **Index size.** At 100,000 aids: positions 145 MB, termlists 101 MB (needed to replace and
   delete aids, and for "more like this"), postings 85 MB, records 68 MB (binary, zlib-compressed
   by Xapian; 84 MB as JSON), spelling 0.2 MB. Stopwords no longer indexed took positions from 172
@@ -267,33 +285,32 @@ instruction counts do not depend on the machine's load), on generated catalogues
   generated aid, each entry a key of ~10 bytes for 1 to 3 bytes of positions, so they cannot
   shrink much while phrases are searched in every field; `xapian-compact` saves about 10%.
 - **Start-up.** `aides-search` reads the whole geography from the index metadata at each start
-  (see the Geography section); facets, when asked, read the facet codes of every aid once. The
-  start-up rows were measured again after the run above, on indexes of the same catalogues,
-  with two fixes: the harness now starts each command through a fresh launcher (a child forked
-  from the harness inherited the harness's peak RSS, so the 70 MB and 319 MB first reported
-  were the harness's, not the tool's: it peaks at 16 MB at every size), and the search no
-  longer asks Xapian for room for every document when it checks local variants (1M: 112 ms
-  before, 93 ms after).
+  (see the Geography section). Two commands are timed, each run once untimed over the same
+  communes first (each reads its own commune's lists; the figure is the start-up, not the disk:
+  the first pass over a 4 GB index whose pages the kernel no longer holds took up to 12 s):
+  `--profile C`, which opens the index and answers from the geography, and `--commune C`, which
+  adds one search. The 1,000,000-aid start-up rows were measured again right after the run on
+  an index of the same catalogue (the run's own index is deleted by then), with the warm-up
+  pass; the run itself had measured 363 ms p50 for `--commune C` with a single warm-up command.
 - **Missed targets, by how much and why.**
-  - *10x PostgreSQL at p50 on text + profile (100k)*: 1.8x. PostgreSQL answers the median
-    query (about 200 hits) from its GIN index in about 4 ms; the library takes about 2.3 ms, of
-    which raw Xapian's match is about 2.1 ms on the same query. The floor is Xapian's exact
-    match: every candidate scored so that `count` is exact, posting lists decoded from 8 KB
-    blocks copied by `pread`. At p90 and p99, where the words are common, the library is 6x and
-    20x faster. A tenth of PostgreSQL's median (0.4 ms) needs another matcher: filters held in
-    memory per document and early termination with estimated counts.
+  - *10x PostgreSQL at p50 on text + profile (100k)*: 3.1x (5.3 ms against 1.7 ms); 10.9x at p90
+    and 46x at p99; at 1,000,000 aids 9.4x at p50. With the filter in memory what is left is
+    Xapian's text match: every candidate scored (term weights, document lengths) so that `count`
+    is exact, posting lists decoded from 8 KB blocks copied by `pread`. Reaching a tenth of
+    PostgreSQL's median (0.5 ms) needs the count and facets from bitmaps of the text terms too,
+    and Xapian only for the page with early termination: the next step.
   - *Index no larger than 2x the JSON*: 2.38x at 100k, 2.45x at 1M; positions and termlists,
     see "Index size".
-  - *1M: text + profile p99 under 50 ms*: 85 ms (1.7x over); raw Xapian takes 90 ms on the
-    same queries: the slowest ones are common words whose posting lists hold 100,000 aids or
-    more, all scored for the exact count.
-  - *1M: broad facet query p99 under 100 ms*: 260 ms (2.6x over) for 646,000 matching aids,
-    about 0.35 us per aid for the match, the sort value and the facet codes (raw Xapian's spy:
-    1.1 s). Next step: count facets and pick the top of a filter-only query by scanning
-    in-memory per-document codes without Xapian's matcher.
-  - *1M: `aides-search` start-up under 50 ms*: 93 ms, of which the search itself is about
-    40 ms (the profile query of the table, with its sort over 30,000 hits) and the rest the
-    first reads of a 4 GB index by a new process; at 10k and 100k the start-up is 22 and 29 ms.
+  - *Indexing at 2,000 aids/s at 100k*: 1,912 in this run, 2,527 the day before on the same
+    code path; see "Indexing". At 1,000,000 aids: 2,249 aids/s.
+  - *1M: `aides-search` start-up under 50 ms*: 23 ms to start with the whole geography, 109 ms
+    to start and search once. A process that searches once runs on Xapian's matcher alone (the
+    filters in memory pay from the second use), and the profile query walks the long lists of
+    the commune's wider perimeters (France holds 18% of the aids) and the audience (86%): about
+    80 ms of CPU at 1,000,000 aids, against 1.7 ms in a searcher that keeps its filters. The
+    code before this change took 112-116 ms on the same command and index in the same hour.
+    A one-shot search that fast needs the filter columns written into the index at commit, for
+    a new process to scan.
 - **Peers.** SQLite's planner ran the FTS5 `MATCH` once per candidate aid when it could, and
   drove the local-variant check by the matching rowids (30 s for one query at 100,000 aids): the
   harness puts the text match first (`CROSS JOIN`) and writes `+v.n IN (...)` so that every
