@@ -106,7 +106,7 @@ class Hit:
 
     @property
     def score(self) -> float:
-        """Relevance in [0, 1] with text; 0 without."""
+        """Relevance in [0, 1] with text (the best match of the result is 1); 0 without."""
         return self._data["score"]
 
     @property
