@@ -255,7 +255,8 @@ instruction counts do not depend on the machine's load), on generated catalogues
   lift its percentages). The variant facts are read once per revision. Same mix, same index,
   previous run (2026-11-26T21:20Z) -> this one, p50 at 100,000 aids: profile 3.85 -> 0.75 ms,
   by deadline 6.66 -> 0.74, broad facets 21.4 -> 2.87, text 2.79 -> 2.01, text + profile
-  2.34 -> 1.73 (p99 9.15 -> 6.26); at 1,000,000 aids see the tables. The suite
+  2.34 -> 1.73 (p99 9.15 -> 6.26); at 1,000,000 aids: profile 37.1 -> 1.73, by deadline
+  63.4 -> 1.69, broad facets 221 -> 20.9 (p99 260 -> 39.2), text + profile p99 85.2 -> 47.4. The suite
   `Features.AWarmSearcherAnswersAsAFreshOne` checks both paths give the same ids, scores,
   counts and facets; `doc_sets_test` checks every part against Xapian or a brute force. A
   process that searches once (the CLI) reads each list once either way and runs on Xapian's
