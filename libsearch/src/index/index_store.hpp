@@ -22,6 +22,15 @@ struct Catalogue {
     Synonyms synonyms;
 };
 
+/** Which index and which commit a handle reads: what every in-memory copy of index data
+ *  (facet codes, filters, sort keys, variant facts) is valid for. */
+struct Revision {
+    std::string uuid;
+    Xapian::rev number = 0;
+    static Revision of(const Xapian::Database& db) { return {db.get_uuid(), db.get_revision()}; }
+    bool operator==(const Revision&) const = default;
+};
+
 /** Throws IndexError unless `db` holds an aides index of this format version. */
 void check_format(const Xapian::Database& db, const std::string& dir);
 /** Reads the catalogue from the index metadata, falling back on the built-in defaults. */

@@ -145,19 +145,16 @@ std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& k
 }
 
 // ----------------------------------------------------------------------------- FilterCache
-void FilterCache::sync(const Xapian::Database& db) {
-    std::string uuid = db.get_uuid();
-    if (db.get_revision() == revision_ && uuid == uuid_) return;
-    uuid_ = std::move(uuid);
-    revision_ = db.get_revision();
+void FilterCache::sync(const store::Revision& revision) {
+    if (revision == revision_) return;
+    revision_ = revision;
     leaves_.clear();
     columns_.clear();
     used_ = 0;
 }
 
-std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const Xapian::Database& db,
+std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const store::Revision& revision,
                                                 const std::function<DocSet()>& read) {
-    Xapian::rev revision = db.get_revision();
     {
         std::lock_guard lock(mutex_);
         if (revision != revision_) return nullptr;  // another thread moved the cache on
@@ -185,36 +182,42 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const Xa
     return entry.set;
 }
 
-FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian::Database& db) {
+FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision) {
     using Q = Xapian::Query;
     // Posting lists this short are read on the spot: cheaper than any bookkeeping.
     const Xapian::doccount short_list = db.get_lastdocid() / 1024 + 16;
     switch (query.get_type()) {
         case Q::LEAF_MATCH_NOTHING: return {std::make_shared<const DocSet>(db.get_lastdocid()), query};
-        case Q::LEAF_MATCH_ALL: return {leaf(std::string(), db, [&] { return DocSet::of_term(db, std::string()); }), query};
+        case Q::LEAF_MATCH_ALL: return {leaf(std::string(), revision, [&] { return DocSet::of_term(db, std::string()); }), query};
         case Q::LEAF_TERM: {
             std::string term = *query.get_terms_begin();
             if (db.get_termfreq(term) <= short_list) return {std::make_shared<const DocSet>(DocSet::of_term(db, term)), query};
-            return {leaf(term, db, [&] { return DocSet::of_term(db, term); }), query};
+            return {leaf(term, revision, [&] { return DocSet::of_term(db, term); }), query};
         }
         case Q::OP_AND:
         case Q::OP_FILTER:
         case Q::OP_OR:
         case Q::OP_AND_NOT: {
             std::vector<Part> parts;
-            for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) parts.push_back(evaluate(query.get_subquery(i), db));
+            for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) parts.push_back(evaluate(query.get_subquery(i), db, revision));
             auto op = query.get_type();
             bool all_resolved = std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.set != nullptr; });
-            // Combines the resolved parts [from, end): one set, or none.
+            // Combines the resolved parts [from, end): one set, or none. A lone part is shared,
+            // not copied (a cached list stays as it is).
             auto combine = [&](std::size_t from, bool intersect) -> std::shared_ptr<const DocSet> {
+                std::shared_ptr<const DocSet> first;
                 std::shared_ptr<DocSet> out;
                 for (std::size_t i = from; i < parts.size(); ++i) {
                     if (!parts[i].set) continue;
-                    if (!out) out = std::make_shared<DocSet>(*parts[i].set);
-                    else if (intersect) out->intersect(*parts[i].set);
+                    if (!first) {
+                        first = parts[i].set;
+                        continue;
+                    }
+                    if (!out) out = std::make_shared<DocSet>(*first);
+                    if (intersect) out->intersect(*parts[i].set);
                     else out->unite(*parts[i].set);
                 }
-                return out;
+                return out ? out : first;
             };
             auto as_query = [](const Part& part) { return part.set ? DocSetSource::query(part.set) : part.query; };
             if (op == Q::OP_AND_NOT) {
@@ -247,17 +250,18 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
             } catch (const Xapian::Error&) {
                 return {nullptr, query};
             }
-            return {leaf(key, db, [&] { return DocSet::of_query(db, query); }), query};
+            return {leaf(key, revision, [&] { return DocSet::of_query(db, query); }), query};
         }
     }
 }
 
 FilterCache::Prepared FilterCache::prepare(const Xapian::Query& filter, const Xapian::Database& db) {
+    const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
-        sync(db);
+        sync(revision);
     }
-    Part part = evaluate(filter, db);
+    Part part = evaluate(filter, db, revision);
     if (part.set) return {DocSetSource::query(part.set), part.set};
     return {part.query, nullptr};
 }
@@ -267,21 +271,22 @@ constexpr unsigned unusable = ~0u;  // a slot whose values are not keys: never r
 }
 
 std::shared_ptr<const SortColumn> FilterCache::sort_column(const Xapian::Database& db, Xapian::valueno slot) {
+    const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
-        sync(db);
+        sync(revision);
         auto& [uses, column] = columns_[slot];
         if (column || uses == unusable || ++uses < 2) return column;
     }
     auto built = SortColumn::build(db, slot);
     if (!built) {
         std::lock_guard lock(mutex_);
-        if (db.get_revision() == revision_) columns_[slot].first = unusable;
+        if (revision == revision_) columns_[slot].first = unusable;
         return nullptr;
     }
     auto column = std::make_shared<const SortColumn>(std::move(*built));
     std::lock_guard lock(mutex_);
-    if (db.get_revision() == revision_) columns_[slot].second = column;
+    if (revision == revision_) columns_[slot].second = column;
     return column;
 }
 

@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "index/index_store.hpp"
+
 namespace aides {
 
 /** A set of docids of one index revision, as a bitmap. */
@@ -141,21 +143,20 @@ class FilterCache {
         unsigned uses = 0;
         std::uint64_t last_use = 0;
     };
-    void sync(const Xapian::Database& db);  // with the lock held
+    void sync(const store::Revision& revision);  // with the lock held
     // A part of the filter: resolved into a set, or left to Xapian as a query.
     struct Part {
         std::shared_ptr<const DocSet> set;
         Xapian::Query query;
     };
-    Part evaluate(const Xapian::Query& query, const Xapian::Database& db);
-    std::shared_ptr<const DocSet> leaf(const std::string& key, const Xapian::Database& db, const std::function<DocSet()>& read);
+    Part evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision);
+    std::shared_ptr<const DocSet> leaf(const std::string& key, const store::Revision& revision, const std::function<DocSet()>& read);
 
     std::mutex mutex_;
     std::size_t budget_;
     std::size_t used_ = 0;
     std::uint64_t clock_ = 0;
-    std::string uuid_;
-    Xapian::rev revision_ = 0;
+    store::Revision revision_;
     std::map<std::string, Entry> leaves_;  // key: term, or "\0" + serialised query
     std::map<Xapian::valueno, std::pair<unsigned, std::shared_ptr<const SortColumn>>> columns_;
 };

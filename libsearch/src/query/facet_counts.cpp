@@ -10,8 +10,7 @@ namespace aides {
 
 std::shared_ptr<const FacetTable> FacetTable::build(const Xapian::Database& db) {
     auto table = std::make_shared<FacetTable>();
-    table->uuid_ = db.get_uuid();
-    table->revision_ = db.get_revision();
+    table->revision_ = store::Revision::of(db);
     Xapian::docid last = db.get_lastdocid();
     table->offsets_.assign(static_cast<std::size_t>(last) + 2, 0);
     std::unordered_map<std::string, std::uint32_t> code_of;
@@ -40,7 +39,7 @@ std::shared_ptr<const FacetTable> FacetTable::build(const Xapian::Database& db) 
 }
 
 bool FacetTable::matches(const Xapian::Database& db) const {
-    return db.get_revision() == revision_ && db.get_uuid() == uuid_;
+    return store::Revision::of(db) == revision_;
 }
 
 std::shared_ptr<const FacetTable> FacetTableCache::get(const Xapian::Database& db) {

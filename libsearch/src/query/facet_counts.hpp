@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "index/index_store.hpp"
+
 namespace aides {
 
 /** The facet values of an index revision, in memory. Immutable once built; shared by threads. */
@@ -33,8 +35,7 @@ class FacetTable {
     const std::uint32_t* end(Xapian::docid did) const { return did + 1 < offsets_.size() ? codes_.data() + offsets_[did + 1] : nullptr; }
 
   private:
-    std::string uuid_;
-    Xapian::rev revision_ = 0;
+    store::Revision revision_;
     std::vector<std::uint32_t> offsets_;  // by docid, lastdocid + 2 entries
     std::vector<std::uint32_t> codes_;
     std::vector<std::string> values_;

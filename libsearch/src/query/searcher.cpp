@@ -147,7 +147,7 @@ struct Searcher::Impl {
         std::optional<Perimeter> perimeter;
     };
     mutable std::mutex variants_mutex;
-    mutable std::pair<std::string, Xapian::rev> variants_revision;
+    mutable store::Revision variants_revision;
     mutable std::unordered_map<Xapian::docid, std::shared_ptr<const Variant>> variants;
     std::shared_ptr<const Variant> variant(Xapian::docid did, Context& context) const;
     std::vector<Xapian::docid> local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const;
@@ -425,11 +425,12 @@ void Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& contex
 // ---------------------------------------------------------------------- generic and local aids
 std::shared_ptr<const Searcher::Impl::Variant> Searcher::Impl::variant(Xapian::docid did, Context& context) const {
     const Xapian::Database& db = context.db;
+    const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(variants_mutex);
-        if (variants_revision != std::pair(db.get_uuid(), db.get_revision())) {
+        if (variants_revision != revision) {
             variants.clear();
-            variants_revision = {db.get_uuid(), db.get_revision()};
+            variants_revision = revision;
         }
         if (auto it = variants.find(did); it != variants.end()) return it->second;
     }
@@ -441,7 +442,7 @@ std::shared_ptr<const Searcher::Impl::Variant> Searcher::Impl::variant(Xapian::d
         if (auto it = db.postlist_begin(generic_term); it != db.postlist_end(generic_term)) found->generic = *it;
     }
     std::lock_guard lock(variants_mutex);
-    if (variants_revision == std::pair(db.get_uuid(), db.get_revision())) variants.emplace(did, found);
+    if (variants_revision == revision) variants.emplace(did, found);
     return found;
 }
 
@@ -460,15 +461,14 @@ std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& 
         return std::vector<Xapian::docid>(mset.begin(), mset.end());
     };
     std::vector<std::pair<Xapian::docid, std::shared_ptr<const Variant>>> pairs;
-    auto generics = std::make_shared<DocSet>(db.get_lastdocid());
     const std::string flag(schema::flag_variant);
     for (Xapian::docid did : matching(Query(flag), db.get_termfreq(flag))) {
         auto found = variant(did, context);
-        if (!found->generic) continue;  // a variant of an aid not in the index stays
-        pairs.emplace_back(did, found);
-        generics->add(found->generic);
+        if (found->generic) pairs.emplace_back(did, found);  // a variant of an aid not in the index stays
     }
     if (pairs.empty()) return excluded;
+    auto generics = std::make_shared<DocSet>(db.get_lastdocid());
+    for (const auto& [did, found] : pairs) generics->add(found->generic);
     auto generic_count = static_cast<Xapian::doccount>(generics->count());
     std::set<Xapian::docid> generics_matching;
     for (Xapian::docid did : matching(DocSetSource::query(generics), generic_count)) generics_matching.insert(did);
@@ -753,9 +753,12 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     query = Query(Query::OP_FILTER, query, plan.filter);
 
     auto exclusions = local_variant_exclusions(plan, query, context);
-    auto excluded = std::make_shared<DocSet>(db.get_lastdocid());
-    for (Xapian::docid did : exclusions) excluded->add(did);
-    if (!exclusions.empty()) query = Query(Query::OP_AND_NOT, query, DocSetSource::query(excluded));
+    std::shared_ptr<DocSet> excluded;
+    if (!exclusions.empty()) {
+        excluded = std::make_shared<DocSet>(db.get_lastdocid());
+        for (Xapian::docid did : exclusions) excluded->add(did);
+        query = Query(Query::OP_AND_NOT, query, DocSetSource::query(excluded));
+    }
 
     auto configure = [&](Xapian::Enquire& enquire) {
         if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -793,7 +796,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
                                                                                     : schema::published);
     if (sort_keys) {
         DocSet matched = *filter.whole;
-        matched.subtract(*excluded);
+        if (excluded) matched.subtract(*excluded);
         response.count = matched.count();
         if (spy) matched.for_each([&](Xapian::docid did) { spy->add(did); });
         std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
