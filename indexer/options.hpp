@@ -7,6 +7,9 @@
 
 namespace aides::cli {
 
+/** When aides-index compacts the index after its changes. */
+enum class Compaction { when_created, always, never };
+
 struct IndexParams {
     std::string db;
     std::vector<std::string> inputs;
@@ -14,6 +17,7 @@ struct IndexParams {
     std::vector<std::string> delete_ids;
     IndexOptions index;
     IngestOptions ingest;
+    Compaction compact = Compaction::when_created;
     bool quiet = false;
     bool help = false;
 };

@@ -142,8 +142,11 @@ TEST_F(CorruptIndex, TruncatedOrOverwrittenXapianFiles) {
             auto indexing = test::run_process({test::bin("aides-index"), "--db", db, "--delete", "pvd-001", "-q"});
             EXPECT_TRUE(handled(indexing, "aides-index", db)) << name << " " << damage.what;
             if (searching.status == 1) ++refused_count;
-            // The version file and the posting lists are read by every search: damage there is always seen.
-            if (name == "iamglass" || (name == "postlist.glass" && std::string(damage.what) != "overwritten in the middle")) {
+            // The version file and the posting lists are read by every search: damage there is
+            // always seen, but for a lost last byte (the index is compacted: the last block of a
+            // table is one a search need not read) and random bytes (read as other data).
+            const std::string what = damage.what;
+            if (name == "iamglass" || (name == "postlist.glass" && what != "overwritten in the middle" && what != "cut by one byte")) {
                 EXPECT_EQ(searching.status, 1) << name << " " << damage.what << ": " << searching.out.substr(0, 200);
             }
             fs::remove_all(db);

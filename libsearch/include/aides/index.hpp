@@ -92,6 +92,13 @@ class Index {
     /** @brief Makes the index hold exactly the valid records of `inputs`: adds, replaces, and
      *  removes the aids absent from them. Same all-or-nothing rule as ingest(). */
     IngestReport sync(const std::vector<std::string>& inputs, const IngestOptions& options = {});
+    /** @brief Rewrites the index with full blocks: about 15 % smaller on disk, fewer blocks to
+     *  read. Xapian leaves its blocks partly empty when it writes term by term, so this pays
+     *  after a bulk build; aides-index does it when it has just created the index. The new
+     *  files replace the old ones in one rename; searchers see them when they reopen. A run
+     *  killed while compacting leaves the index whole and a `DIR.compacting-XXXXXX` beside it.
+     *  @throws IndexError (the index is then left as it was). */
+    void compact();
     /** @brief Number of aids in the index (any status). */
     std::size_t size() const;
     /** @brief Every id in the index, sorted. */

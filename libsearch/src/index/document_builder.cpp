@@ -145,12 +145,10 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
     for (const auto& value : aid.mobilization_steps) doc.add_boolean_term(term(step, value));
     for (const auto& value : aid.destinations) doc.add_boolean_term(term(destination, value));
     for (const auto& value : aid.programs) doc.add_boolean_term(term(program, text::ascii_lower(value)));
-    std::vector<std::string> themes;
     for (const auto& slug : aid.categories) {
         doc.add_boolean_term(term(category, slug));
         const std::string& theme_slug = catalogue_.taxonomy.category(slug)->theme;
         doc.add_boolean_term(term(theme, theme_slug));
-        if (std::find(themes.begin(), themes.end(), theme_slug) == themes.end()) themes.push_back(theme_slug);
     }
     std::vector<std::string> backers = aid.financers;
     for (const auto& name : aid.instructors)
@@ -173,17 +171,13 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
     doc.add_value(published, aid.date_published.empty() ? "0000-00-00" : aid.date_published.substr(0, 10));
     doc.add_value(place_order, static_cast<char>('0' + static_cast<int>(perimeter ? perimeter->scale : Scale::country)) + deadline_key);
 
-    // Facet values.
+    // Facet values no term holds as shown (schema.hpp).
     std::string facet_values;
     auto add_facet = [&](char kind, const std::string& value) {
         facet_values += kind;
         facet_values += value;
         facet_values += '\n';
     };
-    for (const auto& value : themes) add_facet(facet_theme, value);
-    for (const auto& value : aid.categories) add_facet(facet_category, value);
-    for (const auto& value : aid.aid_types) add_facet(facet_aid_type, value);
-    for (const auto& value : aid.targeted_audiences) add_facet(facet_audience, value);
     for (const auto& value : aid.programs) add_facet(facet_program, value);
     for (const auto& value : backers) add_facet(facet_backer, value);
     doc.add_value(facets, facet_values);

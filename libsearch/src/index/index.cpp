@@ -4,8 +4,13 @@
 #include <aides/errors.hpp>
 #include <aides/version.hpp>
 
+#include <fcntl.h>
+
+#include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -351,6 +356,54 @@ std::size_t Index::remove(const std::vector<std::string>& ids) {
         return true;
     });
     return removed;
+}
+
+namespace {
+
+// Swaps two directories in one step: a reader sees the old index or the new one, never none.
+void exchange_directories(const fs::path& a, const fs::path& b) {
+    if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) return;
+    int error = errno;
+    if (error != EINVAL && error != ENOSYS)
+        throw IndexError(b.string() + ": cannot put the compacted index in place: " + std::strerror(error));
+    // A file system without exchange: two renames, with a moment without an index at `b`.
+    fs::path aside = a.string() + ".old";
+    std::error_code ec;
+    fs::rename(b, aside, ec);
+    if (!ec) fs::rename(a, b, ec);
+    if (ec) throw IndexError(b.string() + ": cannot put the compacted index in place: " + ec.message());
+    fs::rename(aside, a, ec);
+}
+
+}  // namespace
+
+void Index::compact() {
+    Impl& impl = *impl_;
+    fs::path dir = fs::path(impl.dir).lexically_normal();
+    if (dir.filename().empty()) dir = dir.parent_path();  // `idx/`
+    // Beside the index, on the same file system, so that the swap is a rename.
+    std::string pattern = dir.string() + ".compacting-XXXXXX";
+    if (!::mkdtemp(pattern.data()))
+        throw IndexError(impl.dir + ": cannot create a directory beside the index to compact it: " + std::strerror(errno));
+    // Removed whatever happens: the compacted copy on failure, the old files on success.
+    struct RemovedAtExit {
+        fs::path path;
+        ~RemovedAtExit() {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    } scratch{pattern};
+    store::translate_errors(impl.dir, [&] {
+        impl.db.compact(scratch.path.string());
+        return 0;
+    });
+    exchange_directories(scratch.path, dir);
+    // This handle still reads the old files, now in `scratch`.
+    store::translate_errors(impl.dir, [&] {
+        impl.db.close();
+        impl.db = Xapian::WritableDatabase(impl.dir, Xapian::DB_OPEN);
+        return 0;
+    });
 }
 
 std::size_t Index::size() const {

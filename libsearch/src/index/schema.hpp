@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace aides::schema {
 
@@ -46,12 +47,16 @@ enum Slot : Xapian::valueno {
     published = 2,       // YYYY-MM-DD, 0000-00-00 when unknown
     place_order = 3,     // the order without text: a digit, narrowest perimeter first, then
                          // deadline_order (one value to read per match, not two)
-    facets = 4,          // facet values, see facet_code()
+    facets = 4,          // facet values that no term holds as they are shown, see below
 };
 
-// Facet values in one slot: "<facet letter><value>" joined by '\n'.
+// Facets, each value "<facet letter><value>". Themes, categories, aid types and audiences are
+// read from their boolean terms; programs (as written) and backers (by name, not folded) from
+// the facet slot, joined by '\n'.
 inline constexpr char facet_theme = 't', facet_category = 'c', facet_aid_type = 'y', facet_audience = 'a',
                       facet_program = 'g', facet_backer = 'b';
+inline constexpr std::pair<char, std::string_view> facets_from_terms[] = {
+    {facet_theme, theme}, {facet_category, category}, {facet_aid_type, aid_type}, {facet_audience, audience}};
 
 // Calls `entry("<facet letter><value>")` for each entry of a facet slot.
 template <class Entry>

@@ -11,28 +11,55 @@ namespace aides {
 std::shared_ptr<const FacetTable> FacetTable::build(const Xapian::Database& db) {
     auto table = std::make_shared<FacetTable>();
     table->revision_ = store::Revision::of(db);
-    Xapian::docid last = db.get_lastdocid();
-    table->offsets_.assign(static_cast<std::size_t>(last) + 2, 0);
+    const Xapian::docid last = db.get_lastdocid();
     std::unordered_map<std::string, std::uint32_t> code_of;
-    Xapian::docid filled = 0;  // offsets_ is set up to this docid
+    auto code = [&](std::string value) {
+        auto [found, added] = code_of.try_emplace(std::move(value), static_cast<std::uint32_t>(table->values_.size()));
+        if (added) table->values_.push_back(found->first);
+        return found->second;
+    };
+    // offsets_[did + 1] counts the codes of `did` first, then becomes the end of its run.
+    auto& offsets = table->offsets_;
+    offsets.assign(static_cast<std::size_t>(last) + 2, 0);
+
+    // Facets with a boolean term per value, from their posting lists: each code's documents.
+    std::vector<Xapian::docid> posted;
+    std::vector<std::pair<std::uint32_t, std::size_t>> runs;  // code, end of its documents in `posted`
+    for (const auto& [letter, prefix] : schema::facets_from_terms) {
+        const std::string from(prefix);
+        for (auto term = db.allterms_begin(from); term != db.allterms_end(from); ++term) {
+            std::uint32_t value = code(letter + (*term).substr(prefix.size()));
+            for (auto doc = db.postlist_begin(*term); doc != db.postlist_end(*term); ++doc) {
+                if (*doc > last) break;
+                posted.push_back(*doc);
+                ++offsets[*doc + 1];
+            }
+            runs.emplace_back(value, posted.size());
+        }
+    }
+    // The others, from the facet slot.
+    std::vector<std::pair<Xapian::docid, std::uint32_t>> slotted;
     for (auto it = db.valuestream_begin(schema::facets); it != db.valuestream_end(schema::facets); ++it) {
         Xapian::docid did = it.get_docid();
         if (did > last) break;
-        auto here = static_cast<std::uint32_t>(table->codes_.size());
-        for (; filled < did; ++filled) table->offsets_[filled + 1] = here;  // documents without facet values
         std::string values = *it;
         schema::for_each_facet_entry(values, [&](std::string_view entry) {
-            auto [found, added] = code_of.try_emplace(std::string(entry), static_cast<std::uint32_t>(table->values_.size()));
-            if (added) table->values_.emplace_back(entry);
-            table->codes_.push_back(found->second);
+            slotted.emplace_back(did, code(std::string(entry)));
+            ++offsets[did + 1];
         });
-        table->offsets_[did + 1] = static_cast<std::uint32_t>(table->codes_.size());
-        filled = did;
     }
-    for (auto here = static_cast<std::uint32_t>(table->codes_.size()); filled <= last; ++filled) table->offsets_[filled + 1] = here;
-    table->codes_.shrink_to_fit();
+
+    for (std::size_t did = 1; did < offsets.size(); ++did) offsets[did] += offsets[did - 1];
+    table->codes_.resize(offsets.back());
+    std::vector<std::uint32_t> next(offsets.begin(), offsets.end() - 1);  // where a document's next code goes
+    std::size_t from = 0;
+    for (const auto& [value, end] : runs) {
+        for (; from < end; ++from) table->codes_[next[posted[from]]++] = value;
+    }
+    for (const auto& [did, value] : slotted) table->codes_[next[did]++] = value;
+
     table->value_order_.resize(table->values_.size());
-    for (std::uint32_t code = 0; code < table->value_order_.size(); ++code) table->value_order_[code] = code;
+    for (std::uint32_t c = 0; c < table->value_order_.size(); ++c) table->value_order_[c] = c;
     std::sort(table->value_order_.begin(), table->value_order_.end(),
               [&](std::uint32_t a, std::uint32_t b) { return table->values_[a] < table->values_[b]; });
     return table;
