@@ -191,7 +191,29 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
         case Q::LEAF_MATCH_ALL: return {leaf(std::string(), revision, [&] { return DocSet::of_term(db, std::string()); }), query};
         case Q::LEAF_TERM: {
             std::string term = *query.get_terms_begin();
-            if (db.get_termfreq(term) <= short_list) return {std::make_shared<const DocSet>(DocSet::of_term(db, term)), query};
+            // A term's length is asked of Xapian once per revision (a B-tree look-up each time).
+            bool short_one = false, known = false;
+            {
+                std::lock_guard lock(mutex_);
+                if (revision == revision_) {
+                    auto found = leaves_.find(term);
+                    if (found != leaves_.end()) {
+                        if (found->second.set) {
+                            found->second.last_use = ++clock_;
+                            return {found->second.set, query};
+                        }
+                        known = found->second.length != Entry::unknown;
+                        short_one = known && found->second.length <= short_list;
+                    }
+                }
+            }
+            if (!known) {
+                Xapian::doccount length = db.get_termfreq(term);
+                short_one = length <= short_list;
+                std::lock_guard lock(mutex_);
+                if (revision == revision_) leaves_[term].length = length;
+            }
+            if (short_one) return {std::make_shared<const DocSet>(DocSet::of_term(db, term)), query};
             return {leaf(term, revision, [&] { return DocSet::of_term(db, term); }), query};
         }
         case Q::OP_AND:

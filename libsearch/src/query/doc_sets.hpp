@@ -139,9 +139,11 @@ class FilterCache {
 
   private:
     struct Entry {
+        static constexpr Xapian::doccount unknown = ~Xapian::doccount(0);
         std::shared_ptr<const DocSet> set;
         unsigned uses = 0;
         std::uint64_t last_use = 0;
+        Xapian::doccount length = unknown;  // a term's posting list length, once asked
     };
     void sync(const store::Revision& revision);  // with the lock held
     // A part of the filter: resolved into a set, or left to Xapian as a query.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "index/schema.hpp"
@@ -86,7 +87,9 @@ Facets FacetCounter::facets() const {
     for (std::uint32_t code : table_->in_value_order()) {
         if (!counts_[code]) continue;
         const std::string& value = table_->value(code);
-        if (auto* facet = by_letter[static_cast<unsigned char>(value[0])]) facet->emplace_hint(facet->end(), value.substr(1), counts_[code]);
+        if (auto* facet = by_letter[static_cast<unsigned char>(value[0])])
+            facet->emplace_hint(facet->end(), std::piecewise_construct, std::forward_as_tuple(value, 1),
+                                std::forward_as_tuple(counts_[code]));
     }
     return out;
 }
