@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <set>
 
 #include "harness.hpp"
@@ -47,25 +48,56 @@ std::string unhex(const std::string& text) {
     return out;
 }
 
-// What one writes with Xapian alone: a match spy reading each match's facet terms (from its
-// term list) and splitting its facet slot.
+// What one writes with Xapian alone. Facets held in the facet slot (backers, programs): split
+// by a match spy. Facets held as boolean terms (themes, categories, aid types, audiences): read
+// from the term list of each match when the match is small; on a broad match, the spy marks
+// the matches in a bitmap and each facet term's posting list is walked against it (one pass
+// over those lists instead of a term list per match).
 class SlotFacetSpy : public Xapian::MatchSpy {
   public:
+    explicit SlotFacetSpy(Xapian::docid last) : matched_(static_cast<std::size_t>(last) + 1, false) {}
     void operator()(const Xapian::Document& doc, double) override {
-        for (const auto& [letter, prefix] : aides::schema::facets_from_terms) {
-            auto term = doc.termlist_begin();
-            for (term.skip_to(std::string(prefix)); term != doc.termlist_end(); ++term) {
-                const std::string& name = *term;
-                if (name.compare(0, prefix.size(), prefix) != 0) break;
-                ++counts[static_cast<unsigned char>(letter)][name.substr(prefix.size())];
-            }
-        }
+        matched_[doc.get_docid()] = true;
+        ++matches_;
         std::string values = doc.get_value(aides::schema::facets);
         aides::schema::for_each_facet_entry(values, [&](std::string_view entry) {
             ++counts[static_cast<unsigned char>(entry[0])][std::string(entry.substr(1))];
         });
     }
+    void count_terms(const Xapian::Database& db) {
+        if (matches_ * 64 < db.get_doccount()) {
+            // One term list per match, its facet prefixes visited in term order.
+            std::vector<std::pair<std::string_view, char>> prefixes;
+            for (const auto& [letter, prefix] : aides::schema::facets_from_terms) prefixes.emplace_back(prefix, letter);
+            std::sort(prefixes.begin(), prefixes.end());
+            for (Xapian::docid did = 1; did < matched_.size(); ++did) {
+                if (!matched_[did]) continue;
+                auto term = db.termlist_begin(did);
+                for (const auto& [prefix, letter] : prefixes) {
+                    for (term.skip_to(std::string(prefix)); term != db.termlist_end(did); ++term) {
+                        const std::string name = *term;
+                        if (name.compare(0, prefix.size(), prefix) != 0) break;
+                        ++counts[static_cast<unsigned char>(letter)][name.substr(prefix.size())];
+                    }
+                }
+            }
+            return;
+        }
+        for (const auto& [letter, prefix] : aides::schema::facets_from_terms) {
+            const std::string from(prefix);
+            for (auto term = db.allterms_begin(from); term != db.allterms_end(from); ++term) {
+                std::size_t n = 0;
+                for (auto doc = db.postlist_begin(*term); doc != db.postlist_end(*term); ++doc)
+                    n += *doc < matched_.size() && matched_[*doc];
+                if (n) counts[static_cast<unsigned char>(letter)][(*term).substr(prefix.size())] = n;
+            }
+        }
+    }
     std::map<std::string, std::size_t> counts[256];
+
+  private:
+    std::vector<bool> matched_;
+    std::size_t matches_ = 0;
 };
 
 using Query = Xapian::Query;
@@ -101,9 +133,10 @@ class XapianEngine : public Engine {
         if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
         if (q.order == aides::Order::deadline) enquire.set_sort_by_value_then_relevance(schema::deadline_order, false);
         else if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
-        SlotFacetSpy spy;
+        SlotFacetSpy spy(q.facets ? db_.get_lastdocid() : 0);
         if (q.facets) enquire.add_matchspy(&spy);
         Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(target_.page_size), db_.get_doccount());
+        if (q.facets) spy.count_terms(db_);
         Outcome out;
         out.count = mset.get_matches_estimated();
         for (auto it = mset.begin(); it != mset.end(); ++it) {

@@ -1,6 +1,7 @@
 """Building and updating an index from Python: records as dicts or JSON, files, delete, sync."""
 import datetime
 import json
+import pathlib
 
 import pytest
 
@@ -63,6 +64,21 @@ def test_delete_and_sync(fresh_index, tmp_path):
     report = fresh_index.sync(dump)
     assert (report.indexed, report.deleted, report.committed) == (2, 1, True)
     assert fresh_index.ids() == ["d", "e"]
+
+
+def test_compact_keeps_the_aids_in_less_room(fresh_index):
+    fresh_index.ingest([CORPUS / "aides.jsonl"])
+    path = fresh_index.path
+    searcher = aides.Searcher(path)
+    before = searcher.search("rénovation", commune=LANDERNEAU, today=TODAY)
+    size = sum(f.stat().st_size for f in pathlib.Path(path).iterdir())
+    fresh_index.compact()
+    assert sum(f.stat().st_size for f in pathlib.Path(path).iterdir()) < size
+    assert sorted(p.name for p in pathlib.Path(path).parent.iterdir() if "compacting" in p.name) == []
+    after = aides.Searcher(path).search("rénovation", commune=LANDERNEAU, today=TODAY)
+    assert after.ids == before.ids and after.count == before.count > 0
+    fresh_index.index([aid("after-compact")])
+    assert "after-compact" in fresh_index and len(fresh_index) == 179
 
 
 def test_skip_invalid_and_check(fresh_index, tmp_path):

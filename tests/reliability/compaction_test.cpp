@@ -103,6 +103,23 @@ TEST_F(Compaction, HoldsAndAnswersTheSameInLessRoom) {
     EXPECT_EQ(index.size(), before.ids.size() + 1);
 }
 
+TEST_F(Compaction, RemovesWhatAKilledCompactionLeftAndNothingElse) {
+    // A compaction killed half-way leaves its copy beside the index (the index itself whole).
+    fs::create_directory(dir.str("index.compacting-Ab12Cd"));
+    test::write_file(dir.str("index.compacting-Ab12Cd/postlist.glass"), "half-written");
+    fs::create_directory(dir.str("index.compacting-notours"));
+    fs::create_directory(dir.str("other.compacting-Ab12Cd"));
+    const test::Fingerprint before = test::fingerprint(db);
+
+    Index index = Index::open(db);
+    index.compact();
+
+    EXPECT_FALSE(fs::exists(dir.str("index.compacting-Ab12Cd")));
+    EXPECT_TRUE(fs::exists(dir.str("index.compacting-notours")));
+    EXPECT_TRUE(fs::exists(dir.str("other.compacting-Ab12Cd")));
+    EXPECT_EQ(test::fingerprint(db), before);
+}
+
 TEST_F(Compaction, TheToolCompactsTheIndexItCreatesOrWhenAsked) {
     // Created by this run: compacted by default, not with --no-compact.
     TempDir other;

@@ -201,6 +201,11 @@ class Index(_OnDisk):
             ids = [ids]
         return self._handle.remove([str(i) for i in ids])
 
+    def compact(self) -> None:
+        """Rewrites the index with full blocks (about 15 % smaller, as ``aides-index --compact``):
+        worth it after a bulk build. Searchers see the new files when they reopen."""
+        self._handle.compact()
+
     def ids(self) -> List[str]:
         """Every id in the index, sorted."""
         return self._handle.ids()

@@ -303,6 +303,7 @@ PYBIND11_MODULE(_aides, m) {
                  return self.with_index([&](aides::Index& index) { return index.remove(ids); });
              },
              py::arg("ids"))
+        .def("compact", [](PyIndex& self) { self.with_index([](aides::Index& index) { index.compact(); }); })
         .def("size", [](PyIndex& self) { return self.with_index([](aides::Index& index) { return index.size(); }); })
         .def("ids", [](PyIndex& self) { return self.with_index([](aides::Index& index) { return index.ids(); }); })
         .def("close", &PyIndex::close, "Releases the index and its write lock (waits for nothing).")

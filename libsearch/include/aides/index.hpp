@@ -96,7 +96,8 @@ class Index {
      *  read. Xapian leaves its blocks partly empty when it writes term by term, so this pays
      *  after a bulk build; aides-index does it when it has just created the index. The new
      *  files replace the old ones in one rename; searchers see them when they reopen. A run
-     *  killed while compacting leaves the index whole and a `DIR.compacting-XXXXXX` beside it.
+     *  killed while compacting leaves the index whole and a `DIR.compacting-XXXXXX` beside it,
+     *  removed by the next compaction.
      *  @throws IndexError (the index is then left as it was). */
     void compact();
     /** @brief Number of aids in the index (any status). */

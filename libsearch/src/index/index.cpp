@@ -383,6 +383,16 @@ void Index::compact() {
     if (dir.filename().empty()) dir = dir.parent_path();  // `idx/`
     // Beside the index, on the same file system, so that the swap is a rename.
     std::string pattern = dir.string() + ".compacting-XXXXXX";
+    // What a compaction killed half-way left beside the index. None is running: this handle
+    // holds the index's only writer lock.
+    const std::string leftover = dir.filename().string() + ".compacting-";
+    std::error_code ec;
+    fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+    for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (name.size() == leftover.size() + 6 && name.compare(0, leftover.size(), leftover) == 0 && it->is_directory(ec))
+            fs::remove_all(it->path(), ec);
+    }
     if (!::mkdtemp(pattern.data()))
         throw IndexError(impl.dir + ": cannot create a directory beside the index to compact it: " + std::strerror(errno));
     // Removed whatever happens: the compacted copy on failure, the old files on success.
