@@ -83,9 +83,13 @@ TEST_F(Compaction, HoldsAndAnswersTheSameInLessRoom) {
     const auto size_before = bytes_under(db);
     const auto beside_before = entries_of(dir.path());
 
+    // Readers of another account keep their access (mkdtemp's directory is private).
+    fs::permissions(db, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_exec);
     Index index = Index::open(db);
     index.compact();
 
+    EXPECT_EQ(fs::status(db).permissions(),
+              fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_exec);
     EXPECT_EQ(test::fingerprint(db), before);
     const auto size_after = bytes_under(db);
     EXPECT_LT(size_after, size_before * 9 / 10) << size_before << " -> " << size_after << " bytes";

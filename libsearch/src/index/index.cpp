@@ -5,6 +5,8 @@
 #include <aides/version.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <condition_variable>
@@ -370,9 +372,15 @@ void exchange_directories(const fs::path& a, const fs::path& b) {
     fs::path aside = a.string() + ".old";
     std::error_code ec;
     fs::rename(b, aside, ec);
-    if (!ec) fs::rename(a, b, ec);
     if (ec) throw IndexError(b.string() + ": cannot put the compacted index in place: " + ec.message());
-    fs::rename(aside, a, ec);
+    fs::rename(a, b, ec);
+    if (ec) {
+        std::error_code back;
+        fs::rename(aside, b, back);  // the old index where it was
+        throw IndexError(b.string() + ": cannot put the compacted index in place: " + ec.message());
+    }
+    fs::rename(aside, a, ec);  // the old files where the caller removes them
+    if (ec) fs::remove_all(aside, ec);
 }
 
 }  // namespace
@@ -386,15 +394,22 @@ void Index::compact() {
     // What a compaction killed half-way left beside the index. None is running: this handle
     // holds the index's only writer lock.
     const std::string leftover = dir.filename().string() + ".compacting-";
-    std::error_code ec;
+    std::error_code ec, ignored;
     fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
     for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = it->path().filename().string();
-        if (name.size() == leftover.size() + 6 && name.compare(0, leftover.size(), leftover) == 0 && it->is_directory(ec))
-            fs::remove_all(it->path(), ec);
+        if (name.size() == leftover.size() + 6 && name.compare(0, leftover.size(), leftover) == 0 && it->is_directory(ignored))
+            fs::remove_all(it->path(), ignored);
     }
     if (!::mkdtemp(pattern.data()))
         throw IndexError(impl.dir + ": cannot create a directory beside the index to compact it: " + std::strerror(errno));
+    // mkdtemp makes it private (0700): the index keeps its own mode and owner for its readers.
+    struct stat original {};
+    if (::stat(dir.c_str(), &original) == 0) {
+        ::chmod(pattern.c_str(), original.st_mode & 07777);
+        // Only root may hand it to the index's owner; anyone else owns what they write anyway.
+        if (::chown(pattern.c_str(), original.st_uid, original.st_gid) != 0) errno = 0;
+    }
     // Removed whatever happens: the compacted copy on failure, the old files on success.
     struct RemovedAtExit {
         fs::path path;
