@@ -124,6 +124,17 @@ TEST_F(Compaction, RemovesWhatAKilledCompactionLeftAndNothingElse) {
     EXPECT_EQ(test::fingerprint(db), before);
 }
 
+TEST_F(Compaction, ThroughASymbolicLinkTheRealDirectoryIsCompacted) {
+    fs::create_directory_symlink(db, dir.str("link"));
+    const test::Fingerprint before = test::fingerprint(db);
+    Index index = Index::open(dir.str("link"));
+    index.compact();
+    EXPECT_TRUE(fs::is_symlink(dir.str("link")));
+    EXPECT_EQ(test::fingerprint(dir.str("link")), before);
+    EXPECT_EQ(test::fingerprint(db), before);
+    EXPECT_EQ(entries_of(dir.path()), (std::vector<std::string>{"generated.jsonl", "index", "link"}));
+}
+
 TEST_F(Compaction, TheToolCompactsTheIndexItCreatesOrWhenAsked) {
     // Created by this run: compacted by default, not with --no-compact.
     TempDir other;

@@ -387,7 +387,11 @@ void exchange_directories(const fs::path& a, const fs::path& b) {
 
 void Index::compact() {
     Impl& impl = *impl_;
-    fs::path dir = fs::path(impl.dir).lexically_normal();
+    // The real directory (not a link to it), so that the copy lands beside it and the
+    // exchange swaps directories.
+    std::error_code resolved;
+    fs::path dir = fs::canonical(impl.dir, resolved);
+    if (resolved) dir = fs::path(impl.dir).lexically_normal();
     if (dir.filename().empty()) dir = dir.parent_path();  // `idx/`
     // Beside the index, on the same file system, so that the swap is a rename.
     std::string pattern = dir.string() + ".compacting-XXXXXX";
