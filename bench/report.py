@@ -268,10 +268,12 @@ instruction counts do not depend on the machine's load), on generated catalogues
   and the result maps are filled in value order, one insertion at their end per value. Since
   index format 3 the codes come from the posting lists of the facet terms (themes, categories,
   aid types, audiences) and the slot holds only what no term holds as shown (backer names,
-  programs as written): the index keeps each value once. Raw Xapian, on the same index, now
-  reads the term list of each match for those facets (a `ValueCountMatchSpy` would need them in
-  slots), so on the two facet classes its column is no longer a floor: 745 ms p50 on the broad
-  facet query at 100,000 aids, where it took 72 ms reading the slot.
+  programs as written): the index keeps each value once. Raw Xapian, on the same index, counts
+  those facets as one would with Xapian alone (a `ValueCountMatchSpy` needs a slot per facet):
+  from each match's term list on a small match, and on a broad one (over 1/64 of the index) by
+  walking each facet term's posting list against a bitmap of the match. At 100,000 aids that
+  costs it 8.0 ms p50 on text + profile + facets (3.9 ms when it read the slot) and 66 ms on the
+  broad facet query (72 ms before): its facet columns are a plain-Xapian way, not a floor.
 - **Indexing.** perf on 3,000 aids: Xapian's `replace_document` (its in-memory inverter) 50%,
   document building (ICU word breaking, Snowball stems) and JSON parsing about 35%, the commit
   13%. Three changes took 100,000 aids from 1,320 to about 2,270 aids/s on a quiet machine:
@@ -305,24 +307,32 @@ instruction counts do not depend on the machine's load), on generated catalogues
   an index of the same catalogue (the run's own index is deleted by then), with the warm-up
   pass; the run itself had measured 363 ms p50 for `--commune C` with a single warm-up command.
 - **Missed targets, by how much and why.**
-  - *10x PostgreSQL at p50 on text + profile (100k)*: 3.1x (5.3 ms against 1.7 ms); 10.9x at p90
-    and 46x at p99; at 1,000,000 aids 9.4x at p50. With the filter in memory what is left is
-    Xapian's text match: every candidate scored (term weights, document lengths) so that `count`
-    is exact, posting lists decoded from 8 KB blocks copied by `pread`. Reaching a tenth of
-    PostgreSQL's median (0.5 ms) needs the count and facets from bitmaps of the text terms too,
-    and Xapian only for the page with early termination: the next step.
-  - *Index no larger than 2x the JSON*: 2.38x at 100k, 2.45x at 1M; positions and termlists,
-    see "Index size".
-  - *Indexing at 2,000 aids/s at 100k*: 1,912 in this run, 2,527 the day before on the same
-    code path; see "Indexing". At 1,000,000 aids: 2,249 aids/s.
-  - *1M: `aides-search` start-up under 50 ms*: 23 ms to start with the whole geography, 109 ms
-    to start and search once. A process that searches once runs on Xapian's matcher alone (the
-    filters in memory pay from the second use), and the profile query walks the long lists of
-    the commune's wider perimeters (France holds 18% of the aids) and the audience (86%): about
-    80 ms of CPU at 1,000,000 aids, against 1.7 ms in a searcher that keeps its filters. The
-    code before this change took 112-116 ms on the same command and index in the same hour.
-    A one-shot search that fast needs the filter columns written into the index at commit, for
-    a new process to scan.
+  - *10x PostgreSQL at p50 on text + profile (100k)*: 2.9x (4.58 ms against 1.56 ms); 10.7x at
+    p90 and 38x at p99. At 1,000,000 aids: 10.1x at p50 (78.5 ms against 7.7 ms). perf on this
+    class at 100,000 aids: the Xapian match 56% (every candidate scored so that `count` is exact;
+    the local-variant probe 6% and the relaxation probe 3% of it), the page 30% (records read and
+    inflated 12%, snippets 19%), filters 4%. PostgreSQL returns the page's name and description
+    without a headline; the library returns whole records with snippets. The page alone is about
+    0.45 ms, PostgreSQL's median a tenth is 0.46 ms: 10x at 100,000 aids needs both the count and
+    facets from bitmaps of the text terms (Xapian only for the page, with early termination) and
+    a cheaper page.
+  - *Indexing at 2,000 aids/s at 100k*: 1,742 in this run. The same indexing code, compaction
+    included, gave 2,326 aids/s at 02:15Z, 2,179 in a run at 02:39Z, and 2,253 right after this
+    run (`/usr/bin/time aides-bench load` on the same file: 44.6 s wall, 59.0 s user + 2.7 s
+    system CPU on the two threads); the difference is the machine (compaction 1.5-2 s).
+    At 1,000,000 aids: 1,791 aids/s, 46 s of it compaction.
+  - *Index size, 10k*: 2.05x; the geography every index carries (2 MB of metadata) is 12% of
+    that JSON. 1.93x at 100k and 1.92x at 1M (met).
+  - *1M: text + profile p99 under 50 ms*: 90.3 ms in this run, 47.4 ms in the previous one (same
+    p50 and p90: 7.7 / 27.7 ms against 7.9 / 26.1); p99 over 150 timings is the second-worst
+    query, and this run's worst took 628 ms. Raw Xapian, interleaved query by query, had 93.6 ms.
+  - *1M: `aides-search` start-up and one search under 50 ms*: 18 ms to start with the whole
+    geography (met), 84 ms to start and search once (109 ms in the previous run). A process
+    that searches once runs on Xapian's matcher alone (the filters in memory pay from the
+    second use), and the profile query walks the long lists of the commune's wider perimeters
+    (France holds 18% of the aids) and the audience (86%), against 2.2 ms in a searcher that
+    keeps its filters. A one-shot search that fast needs the filter columns written into the
+    index at commit, for a new process to scan.
 - **Peers.** SQLite's planner ran the FTS5 `MATCH` once per candidate aid when it could, and
   drove the local-variant check by the matching rowids (30 s for one query at 100,000 aids): the
   harness puts the text match first (`CROSS JOIN`) and writes `+v.n IN (...)` so that every
