@@ -5,7 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include <chrono>
-#include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -115,8 +115,6 @@ IndexParams parse_index_args(int argc, const char* const* argv) {
 int run_index(const IndexParams& params, std::ostream& out, std::ostream& err) {
     (void)out;
     try {
-        std::error_code ec;
-        const bool creates = !std::filesystem::exists(params.db, ec) || std::filesystem::is_empty(params.db, ec);
         Index index = Index::open(params.db, params.index);
         IngestOptions options = params.ingest;
         auto started = std::chrono::steady_clock::now();
@@ -151,14 +149,16 @@ int run_index(const IndexParams& params, std::ostream& out, std::ostream& err) {
             if (!report.errors.empty() && (!options.skip_invalid || options.dry_run)) status = 1;
             committed = report.committed;
         }
-        bool compact = params.compact == Compaction::always || (params.compact == Compaction::when_created && creates && committed);
+        bool compact = params.compact == Compaction::always || (params.compact == Compaction::when_created && index.created() && committed);
         if (compact && !options.dry_run) {
             auto before = std::chrono::steady_clock::now();
             try {
                 index.compact();
-                if (!params.quiet)
-                    err << "aides-index: compacted in "
-                        << std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count() << " s\n";
+                if (!params.quiet) {
+                    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+                    err << "aides-index: compacted in " << std::fixed << std::setprecision(seconds < 10 ? 2 : 1) << seconds
+                        << " s\n" << std::defaultfloat;
+                }
             } catch (const Error& e) {
                 // The changes are committed and whole; only the space saving is lost.
                 err << "aides-index: warning: " << e.what() << " (the index is complete, not compacted)\n";

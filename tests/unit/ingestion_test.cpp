@@ -113,6 +113,7 @@ TEST(Ingestion, BadRecordCommitsNothingUnlessSkipInvalid) {
     options.geography_path = test::geography_file();
     {
         Index index = Index::open(dir.str("db"), options);
+        EXPECT_TRUE(index.created());
         IngestReport report = index.ingest({dir.str("in.jsonl")});
         EXPECT_FALSE(report.committed);
         ASSERT_EQ(report.errors.size(), 2u);
@@ -122,6 +123,7 @@ TEST(Ingestion, BadRecordCommitsNothingUnlessSkipInvalid) {
     }
     {
         Index index = Index::open(dir.str("db"), options);
+        EXPECT_TRUE(index.created()) << "the first run committed nothing: the index is still new";
         IngestOptions skip;
         skip.skip_invalid = true;
         IngestReport report = index.ingest({dir.str("in.jsonl")}, skip);
@@ -129,6 +131,7 @@ TEST(Ingestion, BadRecordCommitsNothingUnlessSkipInvalid) {
         EXPECT_EQ(report.indexed, 1u);
         EXPECT_EQ(index.ids(), std::vector<std::string>{"a"});
     }
+    EXPECT_FALSE(Index::open(dir.str("db"), options).created());
 }
 
 TEST(Ingestion, ReindexingAnIdReplacesTheAid) {

@@ -100,6 +100,8 @@ class Index {
      *  removed by the next compaction.
      *  @throws IndexError (the index is then left as it was). */
     void compact();
+    /** @brief True when the index was new when opened: nothing had been committed to it. */
+    bool created() const;
     /** @brief Number of aids in the index (any status). */
     std::size_t size() const;
     /** @brief Every id in the index, sorted. */

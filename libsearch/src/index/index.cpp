@@ -83,6 +83,7 @@ struct Index::Impl {
     store::Catalogue catalogue;
     // Metadata to write with the next transaction (new geography, taxonomy, lists...).
     std::vector<std::pair<std::string, std::string>> pending_metadata;
+    bool created = false;  // nothing had been committed to it when it was opened
 
     // One transaction: `body` writes, then it commits unless `keep` says no. Nothing of a
     // cancelled or failed transaction reaches the disk.
@@ -278,7 +279,8 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
         return 0;
     });
     auto& pending = impl->pending_metadata;
-    bool fresh = impl->db.get_metadata(schema::meta_format).empty();
+    const bool fresh = impl->db.get_metadata(schema::meta_format).empty();
+    impl->created = fresh;
 
     // Reference data given now replaces the stored one; a new index stores the defaults.
     if (!options.geography_path.empty() || (fresh && impl->db.get_metadata(schema::meta_geography).empty())) {
@@ -434,6 +436,8 @@ void Index::compact() {
         return 0;
     });
 }
+
+bool Index::created() const { return impl_->created; }
 
 std::size_t Index::size() const {
     return store::translate_errors(impl_->dir, [&] { return static_cast<std::size_t>(impl_->db.get_doccount()); });

@@ -154,15 +154,28 @@ void FilterCache::sync(const store::Revision& revision) {
 }
 
 std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const store::Revision& revision,
-                                                const std::function<DocSet()>& read) {
+                                                const std::function<DocSet()>& read, const std::function<bool()>& is_short) {
+    using Length = Entry::Length;
+    Length length;
     {
         std::lock_guard lock(mutex_);
         if (revision != revision_) return nullptr;  // another thread moved the cache on
         Entry& entry = leaves_[key];
         entry.last_use = ++clock_;
         if (entry.set) return entry.set;
-        if (++entry.uses < 2) return nullptr;  // read on its second use: once is Xapian's job
+        length = is_short ? entry.length : Length::long_list;
+        if (length == Length::long_list && ++entry.uses < 2) return nullptr;  // read on its second use: once is Xapian's job
     }
+    if (length == Length::unknown) {
+        // Asked of Xapian once per revision: a B-tree look-up each time.
+        length = is_short() ? Length::short_list : Length::long_list;
+        std::lock_guard lock(mutex_);
+        if (revision != revision_) return nullptr;
+        Entry& entry = leaves_[key];
+        entry.length = length;
+        if (length == Length::long_list && ++entry.uses < 2) return nullptr;
+    }
+    if (length == Length::short_list) return std::make_shared<const DocSet>(read());  // never kept
     auto set = std::make_shared<const DocSet>(read());
     std::lock_guard lock(mutex_);
     if (revision != revision_) return set;
@@ -191,30 +204,9 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
         case Q::LEAF_MATCH_ALL: return {leaf(std::string(), revision, [&] { return DocSet::of_term(db, std::string()); }), query};
         case Q::LEAF_TERM: {
             std::string term = *query.get_terms_begin();
-            // A term's length is asked of Xapian once per revision (a B-tree look-up each time).
-            bool short_one = false, known = false;
-            {
-                std::lock_guard lock(mutex_);
-                if (revision == revision_) {
-                    auto found = leaves_.find(term);
-                    if (found != leaves_.end()) {
-                        if (found->second.set) {
-                            found->second.last_use = ++clock_;
-                            return {found->second.set, query};
-                        }
-                        known = found->second.length != Entry::unknown;
-                        short_one = known && found->second.length <= short_list;
-                    }
-                }
-            }
-            if (!known) {
-                Xapian::doccount length = db.get_termfreq(term);
-                short_one = length <= short_list;
-                std::lock_guard lock(mutex_);
-                if (revision == revision_) leaves_[term].length = length;
-            }
-            if (short_one) return {std::make_shared<const DocSet>(DocSet::of_term(db, term)), query};
-            return {leaf(term, revision, [&] { return DocSet::of_term(db, term); }), query};
+            return {leaf(term, revision, [&] { return DocSet::of_term(db, term); },
+                         [&] { return db.get_termfreq(term) <= short_list; }),
+                    query};
         }
         case Q::OP_AND:
         case Q::OP_FILTER:

@@ -139,11 +139,11 @@ class FilterCache {
 
   private:
     struct Entry {
-        static constexpr Xapian::doccount unknown = ~Xapian::doccount(0);
+        enum class Length { unknown, short_list, long_list };
         std::shared_ptr<const DocSet> set;
         unsigned uses = 0;
         std::uint64_t last_use = 0;
-        Xapian::doccount length = unknown;  // a term's posting list length, once asked
+        Length length = Length::unknown;  // of a term's posting list, once asked
     };
     void sync(const store::Revision& revision);  // with the lock held
     // A part of the filter: resolved into a set, or left to Xapian as a query.
@@ -152,7 +152,10 @@ class FilterCache {
         Xapian::Query query;
     };
     Part evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision);
-    std::shared_ptr<const DocSet> leaf(const std::string& key, const store::Revision& revision, const std::function<DocSet()>& read);
+    /** The set of `key`: the cached one; or read now when `is_short` says its posting list is
+     *  short (never kept); or null on its first use, left to Xapian's matcher. */
+    std::shared_ptr<const DocSet> leaf(const std::string& key, const store::Revision& revision, const std::function<DocSet()>& read,
+                                       const std::function<bool()>& is_short = {});
 
     std::mutex mutex_;
     std::size_t budget_;
