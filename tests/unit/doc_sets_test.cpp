@@ -69,6 +69,8 @@ TEST(DocSet, AgreesWithAnOrderedSetThroughEveryOperation) {
             EXPECT_EQ(members(either), expect_either);
             EXPECT_EQ(members(only), expect_only);
             EXPECT_EQ(either.count(), expect_either.size());
+            EXPECT_EQ(a.count_common(b), expect_both.size());
+            EXPECT_EQ(b.count_common(a), expect_both.size());
             DocSet all(last);
             all.fill();
             EXPECT_EQ(all.count(), last) << "docids 1.." << last;

@@ -82,6 +82,12 @@ static std::size_t bits_set(std::uint64_t x) {
     return static_cast<std::size_t>((x * 0x0101010101010101ULL) >> 56);
 }
 
+std::size_t DocSet::count_common(const DocSet& other) const {
+    std::size_t n = 0;
+    for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w) n += bits_set(words_[w] & other.words_[w]);
+    return n;
+}
+
 void DocSet::recount() {
     count_ = 0;
     for (std::uint64_t bits : words_) count_ += bits_set(bits);

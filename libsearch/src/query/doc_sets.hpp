@@ -46,6 +46,8 @@ class DocSet {
     void intersect(const DocSet& other);
     void unite(const DocSet& other);
     void subtract(const DocSet& other);
+    /** How many documents both sets hold. */
+    std::size_t count_common(const DocSet& other) const;
     /** Every docid from 1 to last(). */
     void fill();
     std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }

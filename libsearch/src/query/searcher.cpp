@@ -798,7 +798,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         DocSet matched = *filter.whole;
         if (excluded) matched.subtract(*excluded);
         response.count = matched.count();
-        if (spy) matched.for_each([&](Xapian::docid did) { spy->add(did); });
+        if (spy) spy->add(matched);
         std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
                                                         static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
         for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(db.get_document(top[i]), 0.0);
