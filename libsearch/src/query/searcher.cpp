@@ -492,7 +492,7 @@ std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>&
     std::string plain = text::strip_html(aid.description.empty() ? aid.eligibility : aid.description);
     // Tokens between blanks: ASCII white space, and the no-break space (U+00A0, C2 A0) as one
     // character, never its bytes alone (they begin «, ° and other characters too).
-    std::vector<std::string> tokens;
+    std::vector<std::string_view> tokens;  // into `plain`
     auto blank_at = [&](std::size_t i) -> std::size_t {  // the blank's length at i, 0 if none
         char c = plain[i];
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
@@ -505,7 +505,7 @@ std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>&
         }
         std::size_t end = i;
         while (end < plain.size() && !blank_at(end)) ++end;
-        tokens.emplace_back(plain, i, end - i);
+        tokens.emplace_back(plain.data() + i, end - i);
         i = end;
     }
     constexpr std::size_t window = 30;
@@ -624,7 +624,10 @@ std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>&
     std::string out = begin > 0 ? "… " : "";
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ' ';
-        out += any && is_hit(i) ? "<mark>" + text::html_escape(tokens[i]) + "</mark>" : text::html_escape(tokens[i]);
+        bool marked = any && is_hit(i);
+        if (marked) out += "<mark>";
+        out += text::html_escape(tokens[i]);
+        if (marked) out += "</mark>";
     }
     if (end < tokens.size()) out += " …";
     return out;
