@@ -63,6 +63,10 @@ def machine(results):
     return f"{info.get('Model name', '?')}, {info.get('CPU(s)', '?')} CPUs{mem}"
 
 
+def at_commit(meta):
+    return f" at commit {meta['commit']}" if meta.get("commit") else ""
+
+
 def section(results):
     meta = load(results / "meta.json") or {}
     extra_meta = [load(p) for p in sorted(results.glob("meta-append-*.json"))]
@@ -76,8 +80,8 @@ def section(results):
         "",
         f"- Machine: {machine(results)}; load average at start {meta.get('load', '?')}. "
         "Two cores shared with other work: compare the ratios within one run, not the absolute times across runs.",
-        f"- Command: `{meta.get('command', '?')}`, {meta.get('date', '?')}"
-        + "".join(f"; then `{m['command']} --append`, {m.get('date', '?')}" for m in extra_meta) + ".",
+        f"- Command: `{meta.get('command', '?')}`, {meta.get('date', '?')}{at_commit(meta)}"
+        + "".join(f"; then `{m['command']} --append`, {m.get('date', '?')}{at_commit(m)}" for m in extra_meta) + ".",
         f"- Versions: Xapian {meta.get('xapian', '?')}, {meta.get('postgres', '?')}, SQLite {meta.get('sqlite', '?')}.",
         f"- Query words: {meta.get('titles', '?')} (project titles cut into 1-4 plain words).",
         "",
