@@ -105,6 +105,14 @@ struct SmallIndex {
             // matches asked for; the library never runs such a query.
             if (did % 50 != 0) doc.add_term("word", 1);
             if (did % 4 == 0) doc.add_term("extra", 1 + did % 3);
+            if (did % 5 == 0) {  // words in both orders, for phrases
+                doc.add_posting("first", 1);
+                doc.add_posting("second", 2);
+            }
+            if (did % 7 == 0) {
+                doc.add_posting("second", 4);
+                doc.add_posting("first", 5);
+            }
             for (const auto& [term, density] : terms)
                 if (std::bernoulli_distribution(density)(random)) doc.add_boolean_term(term);
             if (did % 3 != 0) {  // a third without a date
@@ -147,11 +155,19 @@ TEST(DocSetSource, MatchesAsTheTermsItStandsFor) {
     EXPECT_TRUE(xapian_matches(db, DocSetSource::query(std::make_shared<const DocSet>(index.last))).empty());
 }
 
-// Filters of every shape the searcher builds: terms, OR, AND, AND_NOT, match-all, value ranges.
+// Queries of every shape the searcher builds: filters (terms, OR, AND, AND_NOT, match-all, value
+// ranges) and texts (synonyms, scaled weights, optional parts, phrases).
 std::vector<Q> sample_filters() {
     Q before(Q::OP_VALUE_LE, 0, "2026-02-11");
     Q after(Q::OP_VALUE_GE, 0, "2026-02-12");
+    const std::vector<Q> words = {Q("first"), Q("second")};
+    Q phrase(Q::OP_PHRASE, words.begin(), words.end(), 2);
     return {
+        Q(Q::OP_SYNONYM, Q("B"), Q("C")),
+        Q(Q::OP_OR, Q("extra"), Q(Q::OP_SCALE_WEIGHT, Q("C"), 0.25)),
+        Q(Q::OP_AND_MAYBE, Q("B"), Q("extra")),
+        phrase,
+        Q(Q::OP_AND, Q(Q::OP_SYNONYM, Q("word"), Q("C")), Q(Q::OP_OR, phrase, Q(Q::OP_SCALE_WEIGHT, Q("extra"), 0.5))),
         Q("A"),
         Q("C"),
         Q(Q::OP_OR, Q("B"), Q("C")),

@@ -118,6 +118,48 @@ TEST_F(Features, FacetsWithTextCountEveryMatchingAid) {
     }
 }
 
+// A text search goes through Xapian's matcher until its filter and words are in memory, then is
+// counted, faceted and checked for local variants in memory, Xapian only ranking within the
+// match (query/doc_sets.hpp). Each request below gets its own `today`, so the first search sees
+// a new expiry filter (a value range, in memory from its second use): the first answer is
+// Xapian's, the second comes from memory, and they must agree to the last detail.
+TEST_F(Features, TextSearchesAnswerAlikeFromXapianAndFromMemory) {
+    Searcher searcher(dir_->str("idx"));
+    const std::vector<std::string> texts = {"rénovation énergétique", "vélo", "centre-bourg, friche", "commerce -artisanat",
+                                            "\"rénovation énergétique\"", "eau potable", "xyzzy vélo", "habitat logement",
+                                            "-vélo", "mobilité, transition écologique"};
+    int day = 0;
+    std::size_t from_memory_with_results = 0;
+    for (const auto& scope : {base(), base("29103"), base({}, "department:29"), base("97411")})
+        for (const auto& text : texts)
+            for (Order order : {Order::relevance, Order::deadline})
+                for (bool facets : {false, true}) {
+                    SearchRequest r = scope;
+                    r.text = text;
+                    r.order = order;
+                    r.facets = facets;
+                    r.size = 7;
+                    char today[11];
+                    std::snprintf(today, sizeof today, "2026-%02d-%02d", 1 + day / 28, 1 + day % 28);
+                    ++day;
+                    r.today = today;
+                    SCOPED_TRACE(text + " in " + (r.commune.empty() ? r.perimeter : r.commune) + " on " + r.today);
+                    SearchResponse by_xapian = searcher.search(r);
+                    SearchResponse from_memory = searcher.search(r);
+                    EXPECT_EQ(to_json(from_memory), to_json(by_xapian));
+                    ASSERT_EQ(from_memory.results.size(), by_xapian.results.size());
+                    for (std::size_t i = 0; i < by_xapian.results.size(); ++i)
+                        EXPECT_EQ(from_memory.results[i].score, by_xapian.results[i].score) << i;
+                    r.page = 2;  // a page of the same match
+                    SearchResponse second_page = searcher.search(r);
+                    EXPECT_EQ(second_page.count, by_xapian.count);
+                    for (const auto& hit : second_page.results)
+                        EXPECT_FALSE(contains(test::ids(by_xapian), hit.aid.id)) << hit.aid.id << " on both pages";
+                    from_memory_with_results += from_memory.count > r.size;
+                }
+    EXPECT_GT(from_memory_with_results, 20u) << "most requests must match more than a page";
+}
+
 // --------------------------------------------------------------------------------- snippets
 /** The snippet with its <mark> tags removed holds no markup: everything else is escaped. */
 void expect_escaped(const std::string& snippet, const std::string& id) {

@@ -214,9 +214,15 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
                          [&] { return db.get_termfreq(term) <= short_list; }),
                     query};
         }
+        case Q::OP_SCALE_WEIGHT:  // the same documents, weighted otherwise
+        case Q::OP_AND_MAYBE: {   // the documents of its first part; the others only weigh
+            Part first = evaluate(query.get_subquery(0), db, revision);
+            return {first.set, query};
+        }
         case Q::OP_AND:
         case Q::OP_FILTER:
         case Q::OP_OR:
+        case Q::OP_SYNONYM:
         case Q::OP_AND_NOT: {
             std::vector<Part> parts;
             for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) parts.push_back(evaluate(query.get_subquery(i), db, revision));
@@ -253,7 +259,7 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
                     if (!parts[i].set) rest.push_back(parts[i].query);
                 return {nullptr, Q(Q::OP_AND_NOT, as_query(parts[0]), Q(Q::OP_OR, rest.begin(), rest.end()))};
             }
-            bool intersect = op != Q::OP_OR;
+            bool intersect = op == Q::OP_AND || op == Q::OP_FILTER;
             std::shared_ptr<const DocSet> resolved = combine(0, intersect);
             if (all_resolved) return {resolved, query};
             std::vector<Q> subqueries;

@@ -134,6 +134,12 @@ class FilterCache {
         std::shared_ptr<const DocSet> whole;   ///< the whole filter, when it resolved
     };
     Prepared prepare(const Xapian::Query& filter, const Xapian::Database& db);
+    /** The documents of `query`, weights aside, when every part of it is in memory or cheap to
+     *  read (as prepare() reads them); null otherwise. A text query too: synonyms, scaled
+     *  weights and optional parts read as Xapian matches them. */
+    std::shared_ptr<const DocSet> resolve(const Xapian::Query& query, const Xapian::Database& db) {
+        return prepare(query, db).whole;
+    }
 
     /** The sort keys of `slot`, read on the second request for them; null before, or when the
      *  slot's values cannot be ordered as keys. */

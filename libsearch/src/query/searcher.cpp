@@ -139,7 +139,8 @@ struct Searcher::Impl {
     Query eligibility(Plan& plan, const Xapian::Database& db) const;
     void apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const;
     void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const;
-    void relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const;
+    std::shared_ptr<const DocSet> relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder,
+                                        const DocSet* filter_set) const;
     // A local variant of a generic aid, as the generic/local choice needs it; read from its
     // record once per index revision.
     struct Variant {
@@ -150,7 +151,8 @@ struct Searcher::Impl {
     mutable store::Revision variants_revision;
     mutable std::unordered_map<Xapian::docid, std::shared_ptr<const Variant>> variants;
     std::shared_ptr<const Variant> variant(Xapian::docid did, Context& context) const;
-    std::vector<Xapian::docid> local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const;
+    std::vector<Xapian::docid> local_variant_exclusions(const Plan& plan, const Query& query, const DocSet* matched,
+                                                        Context& context) const;
     Explanation explain(const Aid& aid, const Plan& plan, const Xapian::Document& doc, Context& context,
                         const TextQueryBuilder& builder) const;
     std::string snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const;
@@ -379,7 +381,11 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
 }
 
 // ------------------------------------------------------------------------------- relaxation
-void Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const {
+// Each group of words that matches nothing within the filter keeps the most of its words that
+// match something. Returns the documents of the text when every group is in memory (through the
+// filter cache, with the filter's own `filter_set`) and none was relaxed; null otherwise.
+std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& context,
+                                                    const TextQueryBuilder& builder, const DocSet* filter_set) const {
     auto matches = [&](const Query& text) {
         Xapian::Enquire enquire(context.db);
         enquire.set_query(Query(Query::OP_FILTER, text, plan.filter));
@@ -387,13 +393,21 @@ void Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& contex
         return enquire.get_mset(0, 1).size() > 0;
     };
     std::vector<Query> groups;
+    std::shared_ptr<DocSet> text_set;
+    bool in_memory = filter_set != nullptr;
     for (const auto& group : plan.parsed.groups) {
         Query full = builder.group(group);
         std::size_t n = group.required.size();
-        if (n < 2 || matches(full)) {
+        std::shared_ptr<const DocSet> full_set = in_memory ? filter_cache.resolve(full, context.db) : nullptr;
+        in_memory = full_set != nullptr;
+        if (n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
             groups.push_back(full);
+            if (!in_memory) continue;
+            if (!text_set) text_set = std::make_shared<DocSet>(*full_set);
+            else text_set->unite(*full_set);
             continue;
         }
+        in_memory = false;
         // The largest k for which some k units match; the group becomes the OR of those subsets.
         std::vector<std::vector<bool>> found;
         std::size_t checks = 0;
@@ -420,6 +434,7 @@ void Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& contex
         }
     }
     plan.text = Query(Query::OP_OR, groups.begin(), groups.end());
+    return in_memory ? text_set : nullptr;
 }
 
 // ---------------------------------------------------------------------- generic and local aids
@@ -446,32 +461,42 @@ std::shared_ptr<const Searcher::Impl::Variant> Searcher::Impl::variant(Xapian::d
     return found;
 }
 
-std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& plan, const Query& query, Context& context) const {
+std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& plan, const Query& query, const DocSet* matched,
+                                                                    Context& context) const {
     std::vector<Xapian::docid> excluded;
     const Xapian::Database& db = context.db;
     if (!db.term_exists(std::string(schema::flag_variant))) return excluded;
-    // The documents of `restrict` that match: docids only, the records are not read.
-    auto matching = [&](const Query& restrict, Xapian::doccount at_most) {
+    // The documents of `candidates` that match: docids only, the records are not read. In
+    // memory when the whole match is.
+    auto matching = [&](const std::shared_ptr<const DocSet>& candidates) {
+        std::vector<Xapian::docid> out;
+        if (matched) {
+            candidates->for_each([&](Xapian::docid did) {
+                if (matched->contains(did)) out.push_back(did);
+            });
+            return out;
+        }
         Xapian::Enquire enquire(db);
-        enquire.set_query(Query(Query::OP_FILTER, query, restrict));
+        enquire.set_query(Query(Query::OP_FILTER, query, DocSetSource::query(candidates)));
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         // At most `at_most` matches: Xapian sets aside room for as many results as it is asked
         // for, so asking for the whole index cost 80 MB and milliseconds a search at 1M aids.
-        Xapian::MSet mset = enquire.get_mset(0, at_most);
+        Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(candidates->count()));
         return std::vector<Xapian::docid>(mset.begin(), mset.end());
     };
     std::vector<std::pair<Xapian::docid, std::shared_ptr<const Variant>>> pairs;
     const std::string flag(schema::flag_variant);
-    for (Xapian::docid did : matching(Query(flag), db.get_termfreq(flag))) {
+    std::shared_ptr<const DocSet> variants_set = filter_cache.resolve(Query(flag), db);
+    if (!variants_set) variants_set = std::make_shared<const DocSet>(DocSet::of_term(db, flag));
+    for (Xapian::docid did : matching(variants_set)) {
         auto found = variant(did, context);
         if (found->generic) pairs.emplace_back(did, found);  // a variant of an aid not in the index stays
     }
     if (pairs.empty()) return excluded;
     auto generics = std::make_shared<DocSet>(db.get_lastdocid());
     for (const auto& [did, found] : pairs) generics->add(found->generic);
-    auto generic_count = static_cast<Xapian::doccount>(generics->count());
     std::set<Xapian::docid> generics_matching;
-    for (Xapian::docid did : matching(DocSetSource::query(generics), generic_count)) generics_matching.insert(did);
+    for (Xapian::docid did : matching(generics)) generics_matching.insert(did);
     const Geography& geography = catalogue.geography;
     for (const auto& [did, found] : pairs) {
         if (!generics_matching.count(found->generic)) continue;  // only the variant matches: keep it
@@ -722,7 +747,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
 
     bool has_text = !plan.parsed.empty();
     bool text_given = !text::trim(request.text).empty();
-    if (has_text) relax(plan, response, context, builder);
+    std::shared_ptr<const DocSet> text_set;
+    if (has_text) text_set = relax(plan, response, context, builder, filter.whole.get());
 
     std::optional<Query> like;
     if (!request.like.empty()) {
@@ -753,14 +779,24 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     else if (like) query = *like;
     else if (text_given) query = match_nothing();  // only stopwords: say so rather than list everything
     else query = match_all();
+    const Query ranked = query;  // before the filter
     query = Query(Query::OP_FILTER, query, plan.filter);
 
-    auto exclusions = local_variant_exclusions(plan, query, context);
+    // The whole match in memory, when the text and the filter are (query/doc_sets.hpp): counted,
+    // faceted and checked for local variants there; Xapian then only ranks within it.
+    std::shared_ptr<DocSet> matched;
+    if (text_set && !like && plan.highlighted_ids.empty()) {
+        matched = std::make_shared<DocSet>(*text_set);
+        matched->intersect(*filter.whole);
+    }
+
+    auto exclusions = local_variant_exclusions(plan, query, matched.get(), context);
     std::shared_ptr<DocSet> excluded;
     if (!exclusions.empty()) {
         excluded = std::make_shared<DocSet>(db.get_lastdocid());
         for (Xapian::docid did : exclusions) excluded->add(did);
         query = Query(Query::OP_AND_NOT, query, DocSetSource::query(excluded));
+        if (matched) matched->subtract(*excluded);
     }
 
     auto configure = [&](Xapian::Enquire& enquire) {
@@ -779,15 +815,15 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     std::optional<FacetCounter> spy;
     if (request.facets) spy.emplace(facet_tables.get(db));
     std::vector<std::pair<Xapian::Document, double>> page;  // document, score in [0,1]
-    auto collect = [&](Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount count) {
-        Xapian::MSet mset = enquire.get_mset(first, count, all);
+    auto collect = [&](Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount count, Xapian::doccount check_at_least) {
+        Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
         // The score is the weight relative to the best match of the whole result, not Xapian's
         // percentage: Xapian counts a posting source (a filter in memory) as a matching
         // subquery, which would lift every percentage of a filtered search.
         double best = mset.get_max_attained();
         for (auto it = mset.begin(); it != mset.end(); ++it)
             page.emplace_back(it.get_document(), weighted && best > 0 ? it.get_weight() / best : 0.0);
-        return mset.get_matches_estimated();  // exact: check_at_least covers every document
+        return mset.get_matches_estimated();  // exact when check_at_least covers every document
     };
 
     // Without text, a filter resolved in memory is the match: counted, faceted and ordered
@@ -805,12 +841,22 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
                                                         static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
         for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(db.get_document(top[i]), 0.0);
+    } else if (matched) {
+        response.count = matched->count();
+        if (spy) spy->add(*matched);
+        if (response.count > offset) {
+            // Counted already: Xapian may skip what cannot reach the page.
+            Xapian::Enquire enquire(db);
+            enquire.set_query(Query(Query::OP_FILTER, ranked, DocSetSource::query(matched)));
+            configure(enquire);
+            collect(enquire, offset, static_cast<Xapian::doccount>(request.size), 0);
+        }
     } else if (plan.highlighted_ids.empty()) {
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
         configure(enquire);
         if (request.facets) enquire.add_matchspy(&*spy);
-        response.count = collect(enquire, offset, static_cast<Xapian::doccount>(request.size));
+        response.count = collect(enquire, offset, static_cast<Xapian::doccount>(request.size), all);
     } else {
         // Portal highlights first, then the rest, one ranking each.
         Query highlighted = any_of(schema::id, plan.highlighted_ids);
@@ -828,10 +874,10 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         Xapian::doccount size = static_cast<Xapian::doccount>(request.size);
         Xapian::doccount others = 0;
         if (offset < on_top) {
-            collect(first, offset, size);
-            others = collect(rest, 0, size - static_cast<Xapian::doccount>(page.size()));
+            collect(first, offset, size, all);
+            others = collect(rest, 0, size - static_cast<Xapian::doccount>(page.size()), all);
         } else {
-            others = collect(rest, offset - on_top, size);
+            others = collect(rest, offset - on_top, size, all);
         }
         response.count = on_top + others;
     }
