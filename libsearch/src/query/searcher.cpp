@@ -393,7 +393,7 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
         return enquire.get_mset(0, 1).size() > 0;
     };
     std::vector<Query> groups;
-    std::shared_ptr<DocSet> text_set;
+    std::shared_ptr<const DocSet> text_set;
     bool in_memory = filter_set != nullptr;
     for (const auto& group : plan.parsed.groups) {
         Query full = builder.group(group);
@@ -403,8 +403,12 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
         if (n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
             groups.push_back(full);
             if (!in_memory) continue;
-            if (!text_set) text_set = std::make_shared<DocSet>(*full_set);
-            else text_set->unite(*full_set);
+            if (text_set) {
+                auto either = std::make_shared<DocSet>(*text_set);
+                either->unite(*full_set);
+                full_set = either;
+            }
+            text_set = full_set;
             continue;
         }
         in_memory = false;
@@ -479,8 +483,8 @@ std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& 
         Xapian::Enquire enquire(db);
         enquire.set_query(Query(Query::OP_FILTER, query, DocSetSource::query(candidates)));
         enquire.set_weighting_scheme(Xapian::BoolWeight());
-        // At most `at_most` matches: Xapian sets aside room for as many results as it is asked
-        // for, so asking for the whole index cost 80 MB and milliseconds a search at 1M aids.
+        // At most as many matches as candidates: Xapian sets aside room for as many results as it
+        // is asked for, so asking for the whole index cost 80 MB and milliseconds a search at 1M aids.
         Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(candidates->count()));
         return std::vector<Xapian::docid>(mset.begin(), mset.end());
     };
