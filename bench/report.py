@@ -265,6 +265,19 @@ instruction counts do not depend on the machine's load), on generated catalogues
   counts and facets; `doc_sets_test` checks every part against Xapian or a brute force. A
   process that searches once (the CLI) reads each list once either way and runs on Xapian's
   matcher alone.
+- **Text in memory.** With the filters in memory, a text search still ran Xapian's matcher over
+  every candidate three times: the relaxation probe (does each group of words match within the
+  filter?), the local-variant probe (which variants match?), then the match, scoring every
+  candidate so that `count` is exact. The same cache now evaluates the groups of words too
+  (synonyms and scaled weights read as the documents they match, phrases through Xapian once,
+  then kept): when they and the filter resolve, the match is a bitmap, the probes are bit tests,
+  `count` is a popcount, facets are counted from it, and Xapian only ranks within it (the match
+  as a posting source, `check_at_least` 0, so it may skip what cannot reach the page). Same
+  100,000-aid index and mix, interleaved with raw Xapian: text + profile p50 1.52 -> 1.30 ms,
+  p99 6.2 -> 3.8; text p99 16.9 -> 6.8. From the previous run to this one: text + profile p50
+  1.56 -> 1.21 ms (PostgreSQL's median 2.9x -> 4.4x), p99 5.32 -> 3.11 ms; at 1,000,000 aids
+  text + profile p50 7.74 -> 7.17 ms, p99 90.3 -> 43.8 ms (worst 628 -> 48), text p99 209 -> 88. `Features.TextSearchesAnswerAlikeFromXapianAndFromMemory` holds both paths to the
+  same responses (scores to the last bit); the cross-check above finds every count and facet equal.
 - **Facets.** The match spy used to read the facet value slot of each matching document and
   count `std::string` keys in `std::map`s (about 2 us per matching document). Facet values are
   now read once per index revision into per-docid runs of integer codes (`query/facet_counts`):
@@ -278,6 +291,9 @@ instruction counts do not depend on the machine's load), on generated catalogues
   walking each facet term's posting list against a bitmap of the match. At 100,000 aids that
   costs it 8.0 ms p50 on text + profile + facets (3.9 ms when it read the slot) and 66 ms on the
   broad facet query (72 ms before): its facet columns are a plain-Xapian way, not a floor.
+  Values held by 1/32 of the aids or more (audiences, aid types, broad themes) also have a
+  bitmap: a broad match in memory counts them by AND and popcount and walks only the other
+  codes of each aid (broad facet query 2.43 -> 2.13 ms p50 at 100,000 aids, side by side).
 - **Indexing.** perf on 3,000 aids: Xapian's `replace_document` (its in-memory inverter) 50%,
   document building (ICU word breaking, Snowball stems) and JSON parsing about 35%, the commit
   13%. Three changes took 100,000 aids from 1,320 to about 2,270 aids/s on a quiet machine:
@@ -307,36 +323,37 @@ instruction counts do not depend on the machine's load), on generated catalogues
   communes first (each reads its own commune's lists; the figure is the start-up, not the disk:
   the first pass over a 4 GB index whose pages the kernel no longer holds took up to 12 s):
   `--profile C`, which opens the index and answers from the geography, and `--commune C`, which
-  adds one search. The 1,000,000-aid start-up rows were measured again right after the run on
-  an index of the same catalogue (the run's own index is deleted by then), with the warm-up
-  pass; the run itself had measured 363 ms p50 for `--commune C` with a single warm-up command.
+  adds one search.
 - **Missed targets, by how much and why.**
-  - *10x PostgreSQL at p50 on text + profile (100k)*: 2.9x (4.58 ms against 1.56 ms); 10.7x at
-    p90 and 38x at p99. At 1,000,000 aids: 10.1x at p50 (78.5 ms against 7.7 ms). perf on this
-    class at 100,000 aids: the Xapian match 56% (every candidate scored so that `count` is exact;
-    the local-variant probe 6% and the relaxation probe 3% of it), the page 30% (records read and
-    inflated 12%, snippets 19%), filters 4%. PostgreSQL returns the page's name and description
-    without a headline; the library returns whole records with snippets. The page alone is about
-    0.45 ms, PostgreSQL's median a tenth is 0.46 ms: 10x at 100,000 aids needs both the count and
-    facets from bitmaps of the text terms (Xapian only for the page, with early termination) and
-    a cheaper page.
-  - *Indexing at 2,000 aids/s at 100k*: 1,742 in this run. The same indexing code, compaction
-    included, gave 2,326 aids/s at 02:15Z, 2,179 in a run at 02:39Z, and 2,253 right after this
-    run (`/usr/bin/time aides-bench load` on the same file: 44.6 s wall, 59.0 s user + 2.7 s
-    system CPU on the two threads); the difference is the machine (compaction 1.5-2 s).
-    At 1,000,000 aids: 1,791 aids/s, 46 s of it compaction.
+  - *10x PostgreSQL at p50 on text + profile (100k)*: 4.4x (5.29 ms against 1.21 ms; 2.9x in
+    the previous run); 20x at p90 and 83x at p99. At 1,000,000 aids: 11.7x at p50. perf on this
+    class at 100,000 aids, with the match in memory: Xapian ranking within the match 43% (each
+    candidate's weight read from its posting lists; a match of a few hundred leaves little to
+    skip), snippets 21%, the page's records read and inflated 16%, filters and words in memory
+    10%. PostgreSQL returns the page's name and description without a headline; the library
+    returns whole records with snippets. The page alone is about 0.45 ms, PostgreSQL's median a
+    tenth is 0.53 ms: 10x needs both the ranking and the page several times cheaper (weights
+    computed in memory from per-term frequencies and document lengths, as Xapian computes them;
+    snippets from stored token offsets).
   - *Index size, 10k*: 2.05x; the geography every index carries (2 MB of metadata) is 12% of
     that JSON. 1.93x at 100k and 1.92x at 1M (met).
-  - *1M: text + profile p99 under 50 ms*: 90.3 ms in this run, 47.4 ms in the previous one (same
-    p50 and p90: 7.7 / 27.7 ms against 7.9 / 26.1); p99 over 150 timings is the second-worst
-    query, and this run's worst took 628 ms. Raw Xapian, interleaved query by query, had 93.6 ms.
-  - *1M: `aides-search` start-up and one search under 50 ms*: 18 ms to start with the whole
-    geography (met), 84 ms to start and search once (109 ms in the previous run). A process
-    that searches once runs on Xapian's matcher alone (the filters in memory pay from the
-    second use), and the profile query walks the long lists of the commune's wider perimeters
-    (France holds 18% of the aids) and the audience (86%), against 2.2 ms in a searcher that
-    keeps its filters. A one-shot search that fast needs the filter columns written into the
-    index at commit, for a new process to scan.
+  - *1M: broad facet query p99 under 100 ms*: 192 ms in this run, over 45 timings (the class's
+    15 s went mostly to raw Xapian, 700 ms a query), so p99 is the single worst one; p50 25.0 and
+    p90 39.2 ms as before (25.3 / 39.7). Run again right after on an index of the same catalogue
+    (`aides-bench run --pair xapian --classes text_profile,broad_facets`, twice): p99 44.9 and
+    44.2 ms (max 44.9), so one stall of the shared machine, not the query.
+  - *1M: `aides-search` start-up and one search under 50 ms*: 24 ms to start with the whole
+    geography (met), 105 ms to start and search once (84 and 109 ms in the previous runs). A
+    process that searches once runs on Xapian's matcher alone (the filters and words in memory
+    pay from the second use), and the profile query walks the long lists of the commune's wider
+    perimeters (France holds 18% of the aids) and the audience (86%), against 2.1 ms in a
+    searcher that keeps them. A one-shot search that fast needs the filter columns written into
+    the index at commit, for a new process to scan.
+  - Met in this run, near their line: *indexing at 2,000 aids/s at 100k*: 2,311 (1,742 in the
+    previous run with the same indexing code, 2,179-2,326 in other measurements: the machine);
+    1,908 aids/s at 1M. *1M text + profile p99 under 50 ms*: 43.8 ms (90.3 and 47.4 in the two
+    previous runs; max 48 ms against 628); the two re-runs above gave 57.7 and 43.4 ms: the
+    second-worst of 150 timings, on a shared machine, sits around the line.
 - **Peers.** SQLite's planner ran the FTS5 `MATCH` once per candidate aid when it could, and
   drove the local-variant check by the matching rowids (30 s for one query at 100,000 aids): the
   harness puts the text match first (`CROSS JOIN`) and writes `+v.n IN (...)` so that every
