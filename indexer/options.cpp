@@ -156,8 +156,9 @@ int run_index(const IndexParams& params, std::ostream& out, std::ostream& err) {
                 index.compact();
                 if (!params.quiet) {
                     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
-                    err << "aides-index: compacted in " << std::fixed << std::setprecision(seconds < 10 ? 2 : 1) << seconds
-                        << " s\n" << std::defaultfloat;
+                    std::ostringstream shown;
+                    shown << std::fixed << std::setprecision(seconds < 10 ? 2 : 1) << seconds;
+                    err << "aides-index: compacted in " << shown.str() << " s\n";
                 }
             } catch (const Error& e) {
                 // The changes are committed and whole; only the space saving is lost.

@@ -166,6 +166,8 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const st
     {
         std::lock_guard lock(mutex_);
         if (revision != revision_) return nullptr;  // another thread moved the cache on
+        if (leaves_.size() >= max_entries)
+            for (auto it = leaves_.begin(); it != leaves_.end();) it = it->second.set ? std::next(it) : leaves_.erase(it);
         Entry& entry = leaves_[key];
         entry.last_use = ++clock_;
         if (entry.set) return entry.set;
@@ -198,10 +200,11 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const st
         used_ -= oldest->set->bytes();
         oldest->set.reset();
     }
-    return entry.set;
+    return entry.set ? entry.set : set;  // another thread's copy may have been the oldest
 }
 
-FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision) {
+FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision,
+                                        bool whole_only) {
     using Q = Xapian::Query;
     // Posting lists this short are read on the spot: cheaper than any bookkeeping.
     const Xapian::doccount short_list = db.get_lastdocid() / 1024 + 16;
@@ -216,18 +219,22 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
         }
         case Q::OP_SCALE_WEIGHT:  // the same documents, weighted otherwise
         case Q::OP_AND_MAYBE: {   // the documents of its first part; the others only weigh
-            Part first = evaluate(query.get_subquery(0), db, revision);
+            Part first = evaluate(query.get_subquery(0), db, revision, whole_only);
             return {first.set, query};
         }
+        case Q::OP_PHRASE:
+        case Q::OP_NEAR: return {nullptr, query};  // positions: Xapian's, within the filter
         case Q::OP_AND:
         case Q::OP_FILTER:
         case Q::OP_OR:
         case Q::OP_SYNONYM:
         case Q::OP_AND_NOT: {
             std::vector<Part> parts;
-            for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) parts.push_back(evaluate(query.get_subquery(i), db, revision));
+            // Every part is evaluated, even after one is left to Xapian: each counts its use.
+            for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) parts.push_back(evaluate(query.get_subquery(i), db, revision, whole_only));
             auto op = query.get_type();
             bool all_resolved = std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.set != nullptr; });
+            if (whole_only && !all_resolved) return {nullptr, query};
             // Combines the resolved parts [from, end): one set, or none. A lone part is shared,
             // not copied (a cached list stays as it is).
             auto combine = [&](std::size_t from, bool intersect) -> std::shared_ptr<const DocSet> {
@@ -287,9 +294,18 @@ FilterCache::Prepared FilterCache::prepare(const Xapian::Query& filter, const Xa
         std::lock_guard lock(mutex_);
         sync(revision);
     }
-    Part part = evaluate(filter, db, revision);
+    Part part = evaluate(filter, db, revision, false);
     if (part.set) return {DocSetSource::query(part.set), part.set};
     return {part.query, nullptr};
+}
+
+std::shared_ptr<const DocSet> FilterCache::resolve(const Xapian::Query& query, const Xapian::Database& db) {
+    const store::Revision revision = store::Revision::of(db);
+    {
+        std::lock_guard lock(mutex_);
+        sync(revision);
+    }
+    return evaluate(query, db, revision, true).set;
 }
 
 namespace {

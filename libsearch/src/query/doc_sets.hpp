@@ -135,11 +135,12 @@ class FilterCache {
     };
     Prepared prepare(const Xapian::Query& filter, const Xapian::Database& db);
     /** The documents of `query`, weights aside, when every part of it is in memory or cheap to
-     *  read (as prepare() reads them); null otherwise. A text query too: synonyms, scaled
-     *  weights and optional parts read as Xapian matches them. */
-    std::shared_ptr<const DocSet> resolve(const Xapian::Query& query, const Xapian::Database& db) {
-        return prepare(query, db).whole;
-    }
+     *  read (as prepare() reads them, each part counting its use); null otherwise, without
+     *  combining the parts that are. A text query
+     *  too: synonyms, scaled weights and optional parts read as Xapian matches them; phrases
+     *  are left to Xapian (checking positions over the whole index, not within a filter, could
+     *  cost a pass over every document holding the words). */
+    std::shared_ptr<const DocSet> resolve(const Xapian::Query& query, const Xapian::Database& db);
 
     /** The sort keys of `slot`, read on the second request for them; null before, or when the
      *  slot's values cannot be ordered as keys. */
@@ -159,7 +160,9 @@ class FilterCache {
         std::shared_ptr<const DocSet> set;
         Xapian::Query query;
     };
-    Part evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision);
+    // `whole_only`: nothing combined when a part is left to Xapian (resolve()), rather than the
+    // others combined into a posting source (prepare()).
+    Part evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision, bool whole_only);
     /** The set of `key`: the cached one; or read now when `is_short` says its posting list is
      *  short (never kept); or null on its first use, left to Xapian's matcher. */
     std::shared_ptr<const DocSet> leaf(const std::string& key, const store::Revision& revision, const std::function<DocSet()>& read,
@@ -171,6 +174,9 @@ class FilterCache {
     std::uint64_t clock_ = 0;
     store::Revision revision_;
     std::map<std::string, Entry> leaves_;  // key: term, or "\0" + serialised query
+    // Entries without a set (lengths and use counts of every word searched) are forgotten past
+    // this many, so that a searcher fed endless new words stays bounded.
+    static constexpr std::size_t max_entries = 1u << 16;
     std::map<Xapian::valueno, std::pair<unsigned, std::shared_ptr<const SortColumn>>> columns_;
 };
 

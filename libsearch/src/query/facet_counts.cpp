@@ -44,8 +44,12 @@ std::shared_ptr<const FacetTable> FacetTable::build(const Xapian::Database& db) 
         Xapian::docid did = it.get_docid();
         if (did > last) break;
         std::string values = *it;
+        const std::size_t first_of_document = slotted.size();
         schema::for_each_facet_entry(values, [&](std::string_view entry) {
-            slotted.emplace_back(did, code(std::string(entry)));
+            std::uint32_t value = code(std::string(entry));
+            for (std::size_t i = first_of_document; i < slotted.size(); ++i)
+                if (slotted[i].second == value) return;  // once per document, as a term is
+            slotted.emplace_back(did, value);
             ++offsets[did + 1];
         });
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <array>
 #include <filesystem>
 #include <mutex>
@@ -395,9 +396,15 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
     std::vector<Query> groups;
     std::shared_ptr<const DocSet> text_set;
     bool in_memory = filter_set != nullptr;
+    // Each word costs a few bitmaps of the whole index (its forms, their union): a long text is
+    // left to Xapian, which reads only its posting lists.
+    constexpr std::size_t max_terms_in_memory = 64;
+    std::size_t terms = 0;
     for (const auto& group : plan.parsed.groups) {
         Query full = builder.group(group);
         std::size_t n = group.required.size();
+        terms += static_cast<std::size_t>(std::distance(full.get_terms_begin(), full.get_terms_end()));
+        if (terms > max_terms_in_memory) in_memory = false;
         std::shared_ptr<const DocSet> full_set = in_memory ? filter_cache.resolve(full, context.db) : nullptr;
         in_memory = full_set != nullptr;
         if (n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
