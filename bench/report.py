@@ -278,6 +278,10 @@ instruction counts do not depend on the machine's load), on generated catalogues
   1.56 -> 1.21 ms (PostgreSQL's median 2.9x -> 4.4x), p99 5.32 -> 3.11 ms; at 1,000,000 aids
   text + profile p50 7.74 -> 7.17 ms, p99 90.3 -> 43.8 ms (worst 628 -> 48), text p99 209 -> 88. `Features.TextSearchesAnswerAlikeFromXapianAndFromMemory` holds both paths to the
   same responses (scores to the last bit); the cross-check above finds every count and facet equal.
+  After this run (commit cb50943), phrases and texts of more than 64 terms went back to Xapian
+  (review: a whole-index positional pass, and a few bitmaps per word for a hostile text); on the
+  same 100,000-aid index, library / raw Xapian per query stayed 0.56x on text + profile (0.55x
+  before) and 0.57x on text, every count and facet equal.
 - **Facets.** The match spy used to read the facet value slot of each matching document and
   count `std::string` keys in `std::map`s (about 2 us per matching document). Facet values are
   now read once per index revision into per-docid runs of integer codes (`query/facet_counts`):
