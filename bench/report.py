@@ -269,19 +269,20 @@ instruction counts do not depend on the machine's load), on generated catalogues
   every candidate three times: the relaxation probe (does each group of words match within the
   filter?), the local-variant probe (which variants match?), then the match, scoring every
   candidate so that `count` is exact. The same cache now evaluates the groups of words too
-  (synonyms and scaled weights read as the documents they match; phrases and texts of more than
-  64 terms stay Xapian's): when they and the filter resolve, the match is a bitmap, the probes are bit tests,
-  `count` is a popcount, facets are counted from it, and Xapian only ranks within it (the match
-  as a posting source, `check_at_least` 0, so it may skip what cannot reach the page). Same
-  100,000-aid index and mix, interleaved with raw Xapian: text + profile p50 1.52 -> 1.30 ms,
-  p99 6.2 -> 3.8; text p99 16.9 -> 6.8. From the previous run to this one: text + profile p50
-  1.56 -> 1.21 ms (PostgreSQL's median 2.9x -> 4.4x), p99 5.32 -> 3.11 ms; at 1,000,000 aids
-  text + profile p50 7.74 -> 7.17 ms, p99 90.3 -> 43.8 ms (worst 628 -> 48), text p99 209 -> 88. `Features.TextSearchesAnswerAlikeFromXapianAndFromMemory` holds both paths to the
-  same responses (scores to the last bit); the cross-check above finds every count and facet equal.
-  After this run (commit cb50943), phrases and texts of more than 64 terms went back to Xapian
-  (review: a whole-index positional pass, and a few bitmaps per word for a hostile text); on the
-  same 100,000-aid index, library / raw Xapian per query stayed 0.56x on text + profile (0.55x
-  before) and 0.57x on text, every count and facet equal.
+  (synonyms and scaled weights read as the documents they match; phrases and texts of more
+  than 64 terms stay Xapian's): when they and the filter resolve, the match is a bitmap, the
+  probes are bit tests, `count` is a popcount, facets are counted from it, and Xapian only ranks
+  within it (the match as a posting source, `check_at_least` 0, so it may skip what cannot
+  reach the page). Same 100,000-aid index and mix, interleaved with raw Xapian: text + profile
+  p50 1.52 -> 1.30 ms, p99 6.2 -> 3.8; text p99 16.9 -> 6.8. From the previous run to this one:
+  text + profile p50 1.56 -> 1.21 ms (PostgreSQL's median 2.9x -> 4.4x), p99 5.32 -> 3.11 ms;
+  at 1,000,000 aids text + profile p50 7.74 -> 7.17 ms, p99 90.3 -> 43.8 ms (worst 628 -> 48),
+  text p99 209 -> 88. `Features.TextSearchesAnswerAlikeFromXapianAndFromMemory` holds both
+  paths to the same responses (scores to the last bit); the cross-check above finds every count
+  and facet equal. After this run (commit cb50943), phrases and texts of more than 64 terms went
+  back to Xapian (review: a whole-index positional pass, and a few bitmaps per word for a
+  hostile text); on the same 100,000-aid index, library / raw Xapian per query stayed 0.56x on
+  text + profile (0.55x before) and 0.57x on text, every count and facet equal.
 - **Facets.** The match spy used to read the facet value slot of each matching document and
   count `std::string` keys in `std::map`s (about 2 us per matching document). Facet values are
   now read once per index revision into per-docid runs of integer codes (`query/facet_counts`):
