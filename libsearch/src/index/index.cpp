@@ -279,8 +279,8 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
         return 0;
     });
     auto& pending = impl->pending_metadata;
-    const bool fresh = impl->db.get_metadata(schema::meta_format).empty();
-    impl->created = fresh;
+    impl->created = impl->db.get_metadata(schema::meta_format).empty();
+    const bool fresh = impl->created;
 
     // Reference data given now replaces the stored one; a new index stores the defaults.
     if (!options.geography_path.empty() || (fresh && impl->db.get_metadata(schema::meta_geography).empty())) {

@@ -122,9 +122,7 @@ void FacetCounter::add(const DocSet& matched) {
         return;
     }
     for (const auto& [code, documents] : table.dense()) counts_[code] += static_cast<std::uint32_t>(matched.count_common(documents));
-    matched.for_each([&](Xapian::docid did) {
-        for (const std::uint32_t *code = table.sparse_begin(did), *end = table.end(did); code != end; ++code) ++counts_[*code];
-    });
+    matched.for_each([&](Xapian::docid did) { count(table.sparse_begin(did), table.end(did)); });
 }
 
 Facets FacetCounter::facets() const {

@@ -73,9 +73,7 @@ class FacetCounter : public Xapian::MatchSpy {
     explicit FacetCounter(std::shared_ptr<const FacetTable> table)
         : table_(std::move(table)), counts_(table_->codes(), 0) {}
     void operator()(const Xapian::Document& doc, double) override { add(doc.get_docid()); }
-    void add(Xapian::docid did) {
-        for (const std::uint32_t *code = table_->begin(did), *end = table_->end(did); code != end; ++code) ++counts_[*code];
-    }
+    void add(Xapian::docid did) { count(table_->begin(did), table_->end(did)); }
     /** Adds every document of `matched`: the same counts as add() on each, sooner on a broad set. */
     void add(const DocSet& matched);
     /** The counts by facet name (themes, categories, aid_types, targeted_audiences, programs,
@@ -83,6 +81,9 @@ class FacetCounter : public Xapian::MatchSpy {
     Facets facets() const;
 
   private:
+    void count(const std::uint32_t* code, const std::uint32_t* end) {
+        for (; code != end; ++code) ++counts_[*code];
+    }
     std::shared_ptr<const FacetTable> table_;
     std::vector<std::uint32_t> counts_;
 };
