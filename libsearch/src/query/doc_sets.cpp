@@ -102,6 +102,26 @@ std::string DocSetSource::get_description() const {
     return "DocSetSource(" + std::to_string(set_->count()) + " documents)";
 }
 
+// --------------------------------------------------------------------- postings and lengths
+TermPostings TermPostings::of_term(const Xapian::Database& db, const std::string& term) {
+    TermPostings out;
+    out.docids.reserve(db.get_termfreq(term));
+    out.wdfs.reserve(out.docids.capacity());
+    for (auto it = db.postlist_begin(term), end = db.postlist_end(term); it != end; ++it) {
+        out.docids.push_back(*it);
+        out.wdfs.push_back(it.get_wdf());
+    }
+    return out;
+}
+
+DocLengths DocLengths::of(const Xapian::Database& db) {
+    DocLengths out;
+    out.by_docid.assign(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0);
+    for (auto it = db.postlist_begin(std::string()), end = db.postlist_end(std::string()); it != end; ++it)
+        out.by_docid[*it] = it.get_doclength();
+    return out;
+}
+
 // ------------------------------------------------------------------------------ SortColumn
 std::optional<SortColumn> SortColumn::build(const Xapian::Database& db, Xapian::valueno slot) {
     SortColumn column;
@@ -156,7 +176,21 @@ void FilterCache::sync(const store::Revision& revision) {
     revision_ = revision;
     leaves_.clear();
     columns_.clear();
+    lengths_.reset();
+    numbers_.clear();
     used_ = 0;
+}
+
+void FilterCache::evict(const Entry& keep) {
+    while (used_ > budget_) {  // the use counts stay
+        Entry* oldest = nullptr;
+        for (auto& [k, e] : leaves_)
+            if ((e.set || e.postings) && &e != &keep && (!oldest || e.last_use < oldest->last_use)) oldest = &e;
+        if (!oldest) break;
+        used_ -= oldest->bytes();
+        oldest->set.reset();
+        oldest->postings.reset();
+    }
 }
 
 std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const store::Revision& revision,
@@ -167,7 +201,7 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const st
         std::lock_guard lock(mutex_);
         if (revision != revision_) return nullptr;  // another thread moved the cache on
         if (leaves_.size() >= max_entries)
-            for (auto it = leaves_.begin(); it != leaves_.end();) it = it->second.set ? std::next(it) : leaves_.erase(it);
+            for (auto it = leaves_.begin(); it != leaves_.end();) it = it->second.bytes() ? std::next(it) : leaves_.erase(it);
         Entry& entry = leaves_[key];
         entry.last_use = ++clock_;
         if (entry.set) return entry.set;
@@ -192,15 +226,43 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const st
         entry.set = set;
         used_ += set->bytes();
     }
-    while (used_ > budget_) {  // forget the least recently used sets (their use counts stay)
-        Entry* oldest = nullptr;
-        for (auto& [k, e] : leaves_)
-            if (e.set && e.set != set && (!oldest || e.last_use < oldest->last_use)) oldest = &e;
-        if (!oldest) break;
-        used_ -= oldest->set->bytes();
-        oldest->set.reset();
+    evict(entry);
+    return entry.set ? entry.set : set;
+}
+
+std::shared_ptr<const TermPostings> FilterCache::postings(const std::string& term, const Xapian::Database& db) {
+    const store::Revision revision = store::Revision::of(db);
+    const std::string key = std::string(1, '\1') + term;
+    {
+        std::lock_guard lock(mutex_);
+        sync(revision);
+        Entry& entry = leaves_[key];
+        entry.last_use = ++clock_;
+        if (entry.postings) return entry.postings;
     }
-    return entry.set ? entry.set : set;  // another thread's copy may have been the oldest
+    auto read = std::make_shared<const TermPostings>(TermPostings::of_term(db, term));
+    std::lock_guard lock(mutex_);
+    if (revision != revision_) return read;
+    Entry& entry = leaves_[key];
+    if (!entry.postings) {
+        entry.postings = read;
+        used_ += read->bytes();
+    }
+    evict(entry);
+    return entry.postings ? entry.postings : read;
+}
+
+std::shared_ptr<const DocLengths> FilterCache::lengths(const Xapian::Database& db) {
+    const store::Revision revision = store::Revision::of(db);
+    {
+        std::lock_guard lock(mutex_);
+        sync(revision);
+        if (lengths_) return lengths_;
+    }
+    auto read = std::make_shared<const DocLengths>(DocLengths::of(db));
+    std::lock_guard lock(mutex_);
+    if (revision == revision_ && !lengths_) lengths_ = read;
+    return read;
 }
 
 FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision,
@@ -306,6 +368,22 @@ std::shared_ptr<const DocSet> FilterCache::resolve(const Xapian::Query& query, c
         sync(revision);
     }
     return evaluate(query, db, revision, true).set;
+}
+
+std::uint64_t FilterCache::remembered(const std::string& key, const Xapian::Database& db, const std::function<std::uint64_t()>& compute) {
+    const store::Revision revision = store::Revision::of(db);
+    {
+        std::lock_guard lock(mutex_);
+        sync(revision);
+        if (auto it = numbers_.find(key); it != numbers_.end()) return it->second;
+    }
+    std::uint64_t number = compute();
+    std::lock_guard lock(mutex_);
+    if (revision == revision_) {
+        if (numbers_.size() >= max_entries) numbers_.clear();
+        numbers_.emplace(key, number);
+    }
+    return number;
 }
 
 namespace {

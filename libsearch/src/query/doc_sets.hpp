@@ -123,6 +123,22 @@ class SortColumn {
  *  by docid as Xapian breaks them. One pass with a heap of `wanted` entries. */
 std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& keys, bool descending, std::size_t wanted);
 
+/** A term's posting list with the term's frequency in each document (wdf), for ranking in
+ *  memory (query/ranking.hpp). */
+struct TermPostings {
+    std::vector<Xapian::docid> docids;      ///< ascending
+    std::vector<Xapian::termcount> wdfs;    ///< by position in docids
+    static TermPostings of_term(const Xapian::Database& db, const std::string& term);
+    std::size_t bytes() const { return docids.size() * (sizeof(Xapian::docid) + sizeof(Xapian::termcount)); }
+};
+
+/** Every document's length (the sum of its wdfs, as Xapian weighs it), by docid. */
+struct DocLengths {
+    std::vector<Xapian::termcount> by_docid;
+    static DocLengths of(const Xapian::Database& db);
+    Xapian::termcount operator[](Xapian::docid did) const { return did < by_docid.size() ? by_docid[did] : 0; }
+};
+
 /** The in-memory filters and sort keys of the searcher's index. Thread-safe; everything is
  *  dropped when the index has a new revision. */
 class FilterCache {
@@ -146,15 +162,28 @@ class FilterCache {
      *  slot's values cannot be ordered as keys. */
     std::shared_ptr<const SortColumn> sort_column(const Xapian::Database& db, Xapian::valueno slot);
 
+    /** The posting list of `term` with its wdfs, read on request (a ranking asks only for the
+     *  words of a match already in memory) and kept within the budget with the sets. */
+    std::shared_ptr<const TermPostings> postings(const std::string& term, const Xapian::Database& db);
+    /** The length of every document, read on request and kept for the revision. */
+    std::shared_ptr<const DocLengths> lengths(const Xapian::Database& db);
+    /** A number of the revision computed once for `key` (a synonym's frequency as Xapian
+     *  estimates it), kept for the revision. */
+    std::uint64_t remembered(const std::string& key, const Xapian::Database& db, const std::function<std::uint64_t()>& compute);
+
   private:
     struct Entry {
         enum class Length { unknown, short_list, long_list };
         std::shared_ptr<const DocSet> set;
+        std::shared_ptr<const TermPostings> postings;
+        std::size_t bytes() const { return (set ? set->bytes() : 0) + (postings ? postings->bytes() : 0); }
         unsigned uses = 0;
         std::uint64_t last_use = 0;
         Length length = Length::unknown;  // of a term's posting list, once asked
     };
     void sync(const store::Revision& revision);  // with the lock held
+    // Forgets the least recently used sets and postings until the budget holds (lock held).
+    void evict(const Entry& keep);
     // A part of the filter: resolved into a set, or left to Xapian as a query.
     struct Part {
         std::shared_ptr<const DocSet> set;
@@ -173,11 +202,13 @@ class FilterCache {
     std::size_t used_ = 0;
     std::uint64_t clock_ = 0;
     store::Revision revision_;
-    std::map<std::string, Entry> leaves_;  // key: term, or "\0" + serialised query
+    std::map<std::string, Entry> leaves_;  // key: term, "\0" + serialised query, or "\1" + term (postings)
     // Entries without a set (lengths and use counts of every word searched) are forgotten past
     // this many, so that a searcher fed endless new words stays bounded.
     static constexpr std::size_t max_entries = 1u << 16;
     std::map<Xapian::valueno, std::pair<unsigned, std::shared_ptr<const SortColumn>>> columns_;
+    std::shared_ptr<const DocLengths> lengths_;
+    std::map<std::string, std::uint64_t> numbers_;  // forgotten past max_entries
 };
 
 }  // namespace aides

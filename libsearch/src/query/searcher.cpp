@@ -22,6 +22,7 @@
 #include "model/vocabulary.hpp"
 #include "query/doc_sets.hpp"
 #include "query/facet_counts.hpp"
+#include "query/ranking.hpp"
 #include "query/text_query.hpp"
 
 namespace aides {
@@ -855,7 +856,13 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     } else if (matched) {
         response.count = matched->count();
         if (spy) spy->add(*matched);
-        if (response.count > offset) {
+        std::optional<Ranking> ranking;
+        if (response.count > offset && weighted && request.order == Order::relevance)
+            ranking = rank_in_memory(ranked, *matched, offset, static_cast<std::size_t>(request.size), filter_cache, db);
+        if (ranking) {
+            for (const auto& [did, weight] : ranking->page)
+                page.emplace_back(db.get_document(did), ranking->best > 0 ? weight / ranking->best : 0.0);
+        } else if (response.count > offset) {
             // Counted already: Xapian may skip what cannot reach the page.
             Xapian::Enquire enquire(db);
             enquire.set_query(Query(Query::OP_FILTER, ranked, DocSetSource::query(matched)));

@@ -1,0 +1,315 @@
+#include "query/ranking.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+
+namespace aides {
+
+namespace {
+
+// Xapian::BM25Weight's default parameters (k2 = 0: no document-length extra).
+constexpr double k1 = 1, k3 = 1, b = 0.5, min_normlen = 0.5;
+
+// A walk through one term's postings, for docids that never decrease.
+struct Cursor {
+    std::shared_ptr<const TermPostings> postings;
+    std::size_t at = 0;
+
+    // Whether the term indexes `did`, with its wdf.
+    bool find(Xapian::docid did, Xapian::termcount& wdf) {
+        const auto& ids = postings->docids;
+        if (at < ids.size() && ids[at] < did) {  // gallop, then search the last stride
+            std::size_t stride = 1;
+            while (at + stride < ids.size() && ids[at + stride] < did) stride *= 2;
+            auto from = ids.begin() + static_cast<std::ptrdiff_t>(at + stride / 2);
+            auto to = ids.begin() + static_cast<std::ptrdiff_t>(std::min(at + stride + 1, ids.size()));
+            at = static_cast<std::size_t>(std::lower_bound(from, to, did) - ids.begin());
+        }
+        if (at >= ids.size() || ids[at] != did) return false;
+        wdf = postings->wdfs[at];
+        return true;
+    }
+};
+
+// A weighting scheme that weighs nothing and records the term frequency of each weighted part.
+class FrequencyProbe : public Xapian::Weight {
+  public:
+    explicit FrequencyProbe(std::shared_ptr<std::vector<Xapian::doccount>> seen) : seen_(std::move(seen)) { need_stat(TERMFREQ); }
+    FrequencyProbe* clone() const override { return new FrequencyProbe(seen_); }
+    void init(double factor) override {
+        if (factor != 0) seen_->push_back(get_termfreq());  // factor 0: Xapian's own extra weight object
+    }
+    std::string name() const override { return "aides::FrequencyProbe"; }
+    double get_sumpart(Xapian::termcount, Xapian::termcount, Xapian::termcount) const override { return 0; }
+    double get_maxpart() const override { return 0; }
+    double get_sumextra(Xapian::termcount, Xapian::termcount) const override { return 0; }
+    double get_maxextra() const override { return 0; }
+
+  private:
+    std::shared_ptr<std::vector<Xapian::doccount>> seen_;
+};
+
+class Scorer {
+  public:
+    Scorer(FilterCache& cache, const Xapian::Database& db) : cache_(cache), db_(db), documents_(db.get_doccount()) {
+        double average = documents_ ? static_cast<double>(db.get_total_length()) / documents_ : 0;
+        len_factor_ = average != 0 ? 1 / average : 0;
+    }
+
+    /** The root node, or nothing when the query is not modelled. */
+    std::optional<std::size_t> compile(const Xapian::Query& query, double factor) {
+        using Q = Xapian::Query;
+        switch (query.get_type()) {
+            case Q::LEAF_TERM: {
+                std::string term = *query.get_terms_begin();
+                Node node{Kind::term};
+                node.parts.push_back(cursor(term));
+                node.termweight = termweight(db_.get_termfreq(term), factor);
+                return add(std::move(node));
+            }
+            case Q::LEAF_MATCH_NOTHING: return add(Node{Kind::nothing});
+            case Q::OP_SCALE_WEIGHT: {
+                // Xapian 1.4 has no accessor for the factor; its description starts with it.
+                std::string description = query.get_description();
+                const std::string prefix = "Query(";
+                if (description.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+                char* end = nullptr;
+                double scale = std::strtod(description.c_str() + prefix.size(), &end);
+                if (end == description.c_str() + prefix.size() || std::string_view(end).substr(0, 3) != " * " || !(scale >= 0) ||
+                    !std::isfinite(scale))
+                    return std::nullopt;
+                return compile(query.get_subquery(0), factor * scale);
+            }
+            case Q::OP_SYNONYM: {
+                // Weighed as one term: the sum of its parts' wdfs, with the frequency Xapian
+                // estimates for it (asked of Xapian once per revision).
+                Node node{Kind::synonym};
+                for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+                    auto part = compile(query.get_subquery(i), 0.0);
+                    if (!part) return std::nullopt;
+                    node.parts.push_back(*part);
+                }
+                auto frequency = synonym_frequency(query);
+                if (!frequency) return std::nullopt;
+                node.termweight = termweight(*frequency, factor);
+                return add(std::move(node));
+            }
+            case Q::OP_AND:
+            case Q::OP_OR:
+            case Q::OP_AND_NOT:
+            case Q::OP_FILTER: {
+                auto op = query.get_type();
+                Node node{op == Q::OP_OR ? Kind::any : op == Q::OP_AND_NOT ? Kind::but : Kind::all};
+                for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+                    // What an AND_NOT excludes and what a FILTER requires only match: no weight.
+                    bool weighs = i == 0 || op == Q::OP_AND || op == Q::OP_OR;
+                    auto part = compile(query.get_subquery(i), weighs ? factor : 0.0);
+                    if (!part) return std::nullopt;
+                    node.parts.push_back(*part);
+                }
+                return add(std::move(node));
+            }
+            default: return std::nullopt;  // phrases, match-all, posting sources...
+        }
+    }
+
+    /** Reads the postings of the compiled query's terms (once it is known to be modelled). */
+    void open() {
+        for (std::size_t i = 0; i < cursors_.size(); ++i) cursors_[i].postings = cache_.postings(terms_[i], db_);
+    }
+
+    /** Whether `did` matches `n`; its weight added to `weight`. */
+    bool weigh(std::size_t n, Xapian::docid did, Xapian::termcount length, double& weight) {
+        const Node& node = nodes_[n];
+        switch (node.kind) {
+            case Kind::nothing: return false;
+            case Kind::term: {
+                Xapian::termcount wdf = 0;
+                if (!cursors_[node.parts.front()].find(did, wdf)) return false;
+                weight += sumpart(node.termweight, wdf, length);
+                return true;
+            }
+            case Kind::synonym: {
+                Xapian::termcount wdf = 0;
+                if (!frequency(n, did, wdf)) return false;
+                weight += sumpart(node.termweight, std::min(wdf, length), length);  // Xapian bounds it by the length
+                return true;
+            }
+            case Kind::any: {
+                bool found = false;
+                double sum = 0;
+                for (std::size_t part : node.parts) {
+                    double w = 0;
+                    if (weigh(part, did, length, w)) {
+                        found = true;
+                        sum += w;
+                    }
+                }
+                if (found) weight += sum;
+                return found;
+            }
+            case Kind::all: {
+                double sum = 0;
+                for (std::size_t part : node.parts) {
+                    double w = 0;
+                    if (!weigh(part, did, length, w)) return false;
+                    sum += w;
+                }
+                weight += sum;
+                return true;
+            }
+            case Kind::but: {
+                double w = 0;
+                if (!weigh(node.parts.front(), did, length, w)) return false;
+                for (std::size_t i = 1; i < node.parts.size(); ++i) {
+                    double ignored = 0;
+                    if (weigh(node.parts[i], did, length, ignored)) return false;
+                }
+                weight += w;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether `did` matches `n`, with its wdf there: a term's, or the sum of the matching
+     *  parts' (as Xapian adds them up inside a synonym). */
+    bool frequency(std::size_t n, Xapian::docid did, Xapian::termcount& wdf) {
+        const Node& node = nodes_[n];
+        switch (node.kind) {
+            case Kind::nothing: return false;
+            case Kind::term: return cursors_[node.parts.front()].find(did, wdf);
+            case Kind::synonym:
+            case Kind::any: {
+                bool found = false;
+                for (std::size_t part : node.parts) {
+                    Xapian::termcount w = 0;
+                    if (frequency(part, did, w)) {
+                        found = true;
+                        wdf += w;
+                    }
+                }
+                return found;
+            }
+            case Kind::all: {
+                Xapian::termcount sum = 0;
+                for (std::size_t part : node.parts) {
+                    Xapian::termcount w = 0;
+                    if (!frequency(part, did, w)) return false;
+                    sum += w;
+                }
+                wdf += sum;
+                return true;
+            }
+            case Kind::but: {
+                Xapian::termcount w = 0;
+                if (!frequency(node.parts.front(), did, w)) return false;
+                for (std::size_t i = 1; i < node.parts.size(); ++i) {
+                    Xapian::termcount ignored = 0;
+                    if (frequency(node.parts[i], did, ignored)) return false;
+                }
+                wdf += w;
+                return true;
+            }
+        }
+        return false;
+    }
+
+  private:
+    enum class Kind { term, synonym, all, any, but, nothing };
+    struct Node {
+        Kind kind;
+        std::vector<std::size_t> parts;  // nodes; cursors for a term or a synonym
+        double termweight = 0;
+    };
+
+    std::size_t add(Node node) {
+        nodes_.push_back(std::move(node));
+        return nodes_.size() - 1;
+    }
+    std::size_t cursor(const std::string& term) {
+        terms_.push_back(term);
+        cursors_.emplace_back();
+        return cursors_.size() - 1;
+    }
+
+    // The term frequency Xapian gives a synonym's weight (an estimate: how its OR tree is built
+    // and rounded is Xapian's), read from the weight Xapian initialises for it.
+    std::optional<Xapian::doccount> synonym_frequency(const Xapian::Query& synonym) {
+        constexpr std::uint64_t not_one = ~std::uint64_t{0};
+        std::uint64_t frequency = cache_.remembered(std::string(1, '\2') + synonym.serialise(), db_, [&]() -> std::uint64_t {
+            auto seen = std::make_shared<std::vector<Xapian::doccount>>();
+            Xapian::Enquire enquire(db_);
+            enquire.set_query(synonym);
+            enquire.set_weighting_scheme(FrequencyProbe(seen));
+            enquire.get_mset(0, 0);
+            return seen->size() == 1 ? seen->front() : not_one;
+        });
+        if (frequency == not_one) return std::nullopt;
+        return static_cast<Xapian::doccount>(frequency);
+    }
+
+    // As Xapian::BM25Weight::init, for a query term of wqf 1.
+    double termweight(Xapian::doccount termfreq, double factor) const {
+        double tw = (documents_ - termfreq + 0.5) / (termfreq + 0.5);
+        if (tw < 2) tw = tw * 0.5 + 1;
+        double weight = std::log(tw) * factor;
+        const double wqf = 1;
+        weight *= (k3 + 1) * wqf / (k3 + wqf);
+        return weight * (k1 + 1);
+    }
+    // As Xapian::BM25Weight::get_sumpart.
+    double sumpart(double termweight, Xapian::termcount wdf, Xapian::termcount length) const {
+        double normlen = std::max(length * len_factor_, min_normlen);
+        double wdf_double = wdf;
+        double denom = k1 * (normlen * b + (1 - b)) + wdf_double;
+        return termweight * (wdf_double / denom);
+    }
+
+    FilterCache& cache_;
+    const Xapian::Database& db_;
+    Xapian::doccount documents_;
+    double len_factor_ = 0;
+    std::vector<Node> nodes_;
+    std::vector<Cursor> cursors_;
+    std::vector<std::string> terms_;  // by cursor
+};
+
+}  // namespace
+
+std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& matched, std::size_t first, std::size_t count,
+                                      FilterCache& cache, const Xapian::Database& db) {
+    Scorer scorer(cache, db);
+    auto root = scorer.compile(text, 1.0);
+    if (!root) return std::nullopt;
+    scorer.open();
+    std::shared_ptr<const DocLengths> lengths = cache.lengths(db);
+    using Hit = std::pair<Xapian::docid, double>;
+    // Xapian's order: the greater weight first, then the smaller docid.
+    auto before = [](const Hit& a, const Hit& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
+    const std::size_t wanted = first + count;
+    std::vector<Hit> top;  // a heap whose front is the last in order
+    top.reserve(std::min(wanted, matched.count()));
+    Ranking ranking;
+    matched.for_each([&](Xapian::docid did) {
+        double weight = 0;
+        scorer.weigh(*root, did, (*lengths)[did], weight);
+        ranking.best = std::max(ranking.best, weight);
+        Hit hit{did, weight};
+        if (top.size() < wanted) {
+            top.push_back(hit);
+            std::push_heap(top.begin(), top.end(), before);
+        } else if (wanted > 0 && before(hit, top.front())) {
+            std::pop_heap(top.begin(), top.end(), before);
+            top.back() = hit;
+            std::push_heap(top.begin(), top.end(), before);
+        }
+    });
+    std::sort_heap(top.begin(), top.end(), before);
+    if (top.size() > first) ranking.page.assign(top.begin() + static_cast<std::ptrdiff_t>(first), top.end());
+    return ranking;
+}
+
+}  // namespace aides

@@ -1,0 +1,29 @@
+#pragma once
+// Ranking in memory. When a text search's match is a bitmap (query/doc_sets.hpp), Xapian's
+// matcher would still read every candidate's posting lists from the B-trees to weigh it. Here
+// the same weights are computed from the words' posting lists held in memory with their wdfs
+// and the documents' lengths: BM25 with Xapian's default parameters, each word, synonym and
+// scale factor weighed as Xapian 1.4 weighs it, so that a search ranks alike on both paths
+// (the sums may differ in their last bit, as the order of additions may).
+#include <xapian.h>
+
+#include <optional>
+#include <vector>
+
+#include "query/doc_sets.hpp"
+
+namespace aides {
+
+struct Ranking {
+    std::vector<std::pair<Xapian::docid, double>> page;  ///< documents first..first+count, with their weights
+    double best = 0;                                      ///< the greatest weight of the whole match
+};
+
+/** The documents of `matched` ranked by `text`'s weights, as Xapian orders them (weight
+ *  descending, then docid): the page [first, first + count) and the best weight. Null when the
+ *  query holds what is not modelled here (phrases, synonyms of more than two parts at one level,
+ *  match-all), which stays Xapian's. */
+std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& matched, std::size_t first, std::size_t count,
+                                      FilterCache& cache, const Xapian::Database& db);
+
+}  // namespace aides

@@ -1,0 +1,148 @@
+// Ranking in memory (query/ranking): the weights and the order of Xapian's own matcher, for
+// random queries of every shape the searcher builds, over an index of random wdfs and lengths.
+#include "test_support.hpp"
+
+#include <xapian.h>
+
+#include <cmath>
+#include <random>
+
+#include "query/ranking.hpp"
+
+namespace aides {
+namespace {
+
+using Q = Xapian::Query;
+using Weights = std::vector<std::pair<Xapian::docid, double>>;
+
+// Words of falling frequency, each in a document with a wdf of 1 to 4; documents of 1 to 60
+// filler words, so that lengths vary; a few documents deleted.
+struct WeightedIndex {
+    test::TempDir dir;
+    std::vector<std::string> words;
+
+    WeightedIndex() {
+        Xapian::WritableDatabase db(dir.str("db"), Xapian::DB_CREATE_OR_OVERWRITE);
+        std::mt19937 random(5);
+        for (int w = 0; w < 12; ++w) words.push_back("w" + std::to_string(w));
+        for (Xapian::docid did = 1; did <= 3000; ++did) {
+            Xapian::Document doc;
+            for (std::size_t w = 0; w < words.size(); ++w)
+                if (std::bernoulli_distribution(0.6 / (1.0 + static_cast<double>(w)))(random))
+                    doc.add_term(words[w], 1 + static_cast<Xapian::termcount>(random() % 4));
+            doc.add_term("filler", 1 + static_cast<Xapian::termcount>(random() % 60));
+            if (did % 3 == 0) doc.add_boolean_term("Kfilter");
+            db.add_document(doc);
+        }
+        for (Xapian::docid did = 11; did <= 3000; did += 97) db.delete_document(did);
+        db.commit();
+    }
+    Xapian::Database open() const { return Xapian::Database(dir.str("db")); }
+};
+
+// A random query of the shapes TextQueryBuilder writes (terms, scaled exact forms, synonyms of
+// terms, of nested synonyms and of several-word ANDs, with repeated terms, OR-groups, AND,
+// AND_NOT) and a few it does not (FILTER, a scale of 0.5).
+class QueryDraw {
+  public:
+    QueryDraw(const std::vector<std::string>& words, unsigned seed) : words_(words), random_(seed) {}
+
+    Q any(int depth) {
+        switch (depth <= 0 ? 0 : static_cast<int>(random_() % 8)) {
+            case 0: return term();
+            case 1: return Q(Q::OP_SCALE_WEIGHT, any(depth - 1), random_() % 2 ? 0.25 : 0.5);
+            case 2: return synonym(depth - 1);
+            case 3: return Q(Q::OP_OR, term(), Q(Q::OP_SCALE_WEIGHT, term(), 0.25));
+            case 4: return branch(Q::OP_OR, depth - 1);
+            case 5: return branch(Q::OP_AND, depth - 1);
+            case 6: return Q(Q::OP_AND_NOT, any(depth - 1), term());
+            default: return Q(Q::OP_FILTER, any(depth - 1), Q("Kfilter"));
+        }
+    }
+
+  private:
+    Q term() { return Q(words_[random_() % words_.size()]); }
+    Q branch(Q::op op, int depth) {
+        std::vector<Q> parts;
+        for (std::size_t n = 2 + random_() % 3; n > 0; --n) parts.push_back(any(depth));
+        return Q(op, parts.begin(), parts.end());
+    }
+    Q synonym(int depth) {
+        std::vector<Q> parts;
+        for (std::size_t n = 1 + random_() % 4; n > 0; --n) {
+            switch (depth <= 0 ? 0 : random_() % 4) {
+                case 0: parts.push_back(term()); break;
+                case 1: parts.push_back(synonym(depth - 1)); break;
+                case 2: parts.push_back(Q(Q::OP_AND, Q(Q::OP_OR, term(), Q(Q::OP_SCALE_WEIGHT, term(), 0.25)), term())); break;
+                default: parts.push_back(parts.empty() ? term() : parts.back()); break;  // a repeated part
+            }
+        }
+        return Q(Q::OP_SYNONYM, parts.begin(), parts.end());
+    }
+    const std::vector<std::string>& words_;
+    std::mt19937 random_;
+};
+
+// Xapian's weights for every match, in its order, and its best weight.
+std::pair<Weights, double> xapian_ranking(const Xapian::Database& db, const Q& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    Xapian::MSet mset = enquire.get_mset(0, db.get_doccount(), db.get_doccount());
+    Weights out;
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.emplace_back(*it, it.get_weight());
+    return {out, mset.get_max_attained()};
+}
+
+// Equal weights, but for the last bits of a sum of three or more added in another order.
+bool close(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(1.0, std::fabs(b)); }
+
+TEST(Ranking, WeighsAndOrdersAsXapian) {
+    WeightedIndex index;
+    Xapian::Database db = index.open();
+    FilterCache cache;
+    std::size_t ranked = 0, compared = 0;
+    for (unsigned seed = 0; seed < 400; ++seed) {
+        Q query = QueryDraw(index.words, seed).any(1 + static_cast<int>(seed % 3));
+        SCOPED_TRACE(query.get_description());
+        auto [expected, best] = xapian_ranking(db, query);
+        DocSet matched(db.get_lastdocid());
+        for (const auto& [did, weight] : expected) matched.add(did);
+        auto ranking = rank_in_memory(query, matched, 0, expected.size(), cache, db);
+        ASSERT_TRUE(ranking) << "every shape drawn is modelled";
+        ++ranked;
+        ASSERT_EQ(ranking->page.size(), expected.size());
+        EXPECT_TRUE(close(ranking->best, best)) << ranking->best << " != " << best;
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            ++compared;
+            EXPECT_EQ(ranking->page[i].first, expected[i].first) << "rank " << i;
+            EXPECT_TRUE(close(ranking->page[i].second, expected[i].second))
+                << "doc " << expected[i].first << ": " << ranking->page[i].second << " != " << expected[i].second;
+            if (::testing::Test::HasFailure()) return;  // one query's detail is enough to read
+        }
+        // A page is that part of the whole order.
+        if (expected.size() > 12) {
+            auto page = rank_in_memory(query, matched, 7, 5, cache, db);
+            ASSERT_TRUE(page);
+            ASSERT_EQ(page->page.size(), 5u);
+            for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(page->page[i].first, expected[7 + i].first);
+        }
+    }
+    EXPECT_EQ(ranked, 400u);
+    EXPECT_GT(compared, 100000u) << "the queries must match many documents";
+}
+
+TEST(Ranking, LeavesToXapianWhatItDoesNotModel) {
+    WeightedIndex index;
+    Xapian::Database db = index.open();
+    FilterCache cache;
+    DocSet all(db.get_lastdocid());
+    all.fill();
+    const std::vector<Q> words = {Q("w0"), Q("w1")};
+    for (const Q& query : {Q(Q::OP_PHRASE, words.begin(), words.end(), 2), Q(Q::OP_OR, Q("w0"), Q(std::string())),
+                           Q(Q::OP_AND_MAYBE, Q("w0"), Q("w1"))}) {
+        EXPECT_FALSE(rank_in_memory(query, all, 0, 10, cache, db)) << query.get_description();
+    }
+}
+
+}  // namespace
+}  // namespace aides
