@@ -15,8 +15,8 @@ namespace {
 using Q = Xapian::Query;
 using Weights = std::vector<std::pair<Xapian::docid, double>>;
 
-// Words of falling frequency, each in a document with a wdf of 1 to 4; documents of 1 to 60
-// filler words, so that lengths vary; a few documents deleted.
+// Words of falling frequency, each in a document with a wdf of 1 to 4 (and some of 250 to 550);
+// documents of 1 to 60 filler words, so that lengths vary; a few documents deleted.
 struct WeightedIndex {
     test::TempDir dir;
     std::vector<std::string> words;
@@ -31,6 +31,7 @@ struct WeightedIndex {
                 if (std::bernoulli_distribution(0.6 / (1.0 + static_cast<double>(w)))(random))
                     doc.add_term(words[w], 1 + static_cast<Xapian::termcount>(random() % 4));
             doc.add_term("filler", 1 + static_cast<Xapian::termcount>(random() % 60));
+            if (did % 41 == 0) doc.add_term("w1", 250 + did % 300);  // wdfs of a byte and more
             if (did % 3 == 0) doc.add_boolean_term("Kfilter");
             db.add_document(doc);
         }

@@ -106,12 +106,19 @@ std::string DocSetSource::get_description() const {
 TermPostings TermPostings::of_term(const Xapian::Database& db, const std::string& term) {
     TermPostings out;
     out.docids.reserve(db.get_termfreq(term));
-    out.wdfs.reserve(out.docids.capacity());
+    out.small_wdfs_.reserve(out.docids.capacity());
     for (auto it = db.postlist_begin(term), end = db.postlist_end(term); it != end; ++it) {
+        Xapian::termcount wdf = it.get_wdf();
+        if (wdf >= large) out.large_wdfs_.emplace_back(out.docids.size(), wdf);
         out.docids.push_back(*it);
-        out.wdfs.push_back(it.get_wdf());
+        out.small_wdfs_.push_back(static_cast<std::uint8_t>(std::min<Xapian::termcount>(wdf, large)));
     }
     return out;
+}
+
+Xapian::termcount TermPostings::large_wdf(std::size_t i) const {
+    auto it = std::lower_bound(large_wdfs_.begin(), large_wdfs_.end(), std::pair<std::size_t, Xapian::termcount>{i, 0});
+    return it->second;
 }
 
 DocLengths DocLengths::of(const Xapian::Database& db) {
@@ -171,9 +178,11 @@ std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& k
 }
 
 // ----------------------------------------------------------------------------- FilterCache
-void FilterCache::sync(const store::Revision& revision) {
+void FilterCache::sync(const store::Revision& revision, Xapian::docid last) {
     if (revision == revision_) return;
     revision_ = revision;
+    const std::size_t bitmap = (static_cast<std::size_t>(last) / 64 + 1) * sizeof(std::uint64_t);
+    budget_ = fixed_budget_ ? fixed_budget_ : std::max<std::size_t>(std::size_t{128} << 20, 2048 * bitmap);
     leaves_.clear();
     columns_.clear();
     lengths_.reset();
@@ -235,7 +244,7 @@ std::shared_ptr<const TermPostings> FilterCache::postings(const std::string& ter
     const std::string key = std::string(1, '\1') + term;
     {
         std::lock_guard lock(mutex_);
-        sync(revision);
+        sync(revision, db.get_lastdocid());
         Entry& entry = leaves_[key];
         entry.last_use = ++clock_;
         if (entry.postings) return entry.postings;
@@ -256,7 +265,7 @@ std::shared_ptr<const DocLengths> FilterCache::lengths(const Xapian::Database& d
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
-        sync(revision);
+        sync(revision, db.get_lastdocid());
         if (lengths_) return lengths_;
     }
     auto read = std::make_shared<const DocLengths>(DocLengths::of(db));
@@ -354,7 +363,7 @@ FilterCache::Prepared FilterCache::prepare(const Xapian::Query& filter, const Xa
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
-        sync(revision);
+        sync(revision, db.get_lastdocid());
     }
     Part part = evaluate(filter, db, revision, false);
     if (part.set) return {DocSetSource::query(part.set), part.set};
@@ -365,7 +374,7 @@ std::shared_ptr<const DocSet> FilterCache::resolve(const Xapian::Query& query, c
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
-        sync(revision);
+        sync(revision, db.get_lastdocid());
     }
     return evaluate(query, db, revision, true).set;
 }
@@ -374,7 +383,7 @@ std::uint64_t FilterCache::remembered(const std::string& key, const Xapian::Data
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
-        sync(revision);
+        sync(revision, db.get_lastdocid());
         if (auto it = numbers_.find(key); it != numbers_.end()) return it->second;
     }
     std::uint64_t number = compute();
@@ -394,7 +403,7 @@ std::shared_ptr<const SortColumn> FilterCache::sort_column(const Xapian::Databas
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
-        sync(revision);
+        sync(revision, db.get_lastdocid());
         auto& [uses, column] = columns_[slot];
         if (column || uses == unusable || ++uses < 2) return column;
     }

@@ -125,11 +125,22 @@ std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& k
 
 /** A term's posting list with the term's frequency in each document (wdf), for ranking in
  *  memory (query/ranking.hpp). */
-struct TermPostings {
-    std::vector<Xapian::docid> docids;      ///< ascending
-    std::vector<Xapian::termcount> wdfs;    ///< by position in docids
+class TermPostings {
+  public:
     static TermPostings of_term(const Xapian::Database& db, const std::string& term);
-    std::size_t bytes() const { return docids.size() * (sizeof(Xapian::docid) + sizeof(Xapian::termcount)); }
+    std::vector<Xapian::docid> docids;  ///< ascending
+    /** The wdf of docids[i]. */
+    Xapian::termcount wdf(std::size_t i) const { return small_wdfs_[i] != large ? small_wdfs_[i] : large_wdf(i); }
+    std::size_t bytes() const {
+        return docids.size() * (sizeof(Xapian::docid) + 1) + large_wdfs_.size() * sizeof(large_wdfs_.front());
+    }
+
+  private:
+    // Most wdfs are small: a byte each; the few of 255 or more by position, aside.
+    static constexpr std::uint8_t large = 255;
+    Xapian::termcount large_wdf(std::size_t i) const;
+    std::vector<std::uint8_t> small_wdfs_;
+    std::vector<std::pair<std::size_t, Xapian::termcount>> large_wdfs_;
 };
 
 /** Every document's length (the sum of its wdfs, as Xapian weighs it), by docid. */
@@ -143,7 +154,9 @@ struct DocLengths {
  *  dropped when the index has a new revision. */
 class FilterCache {
   public:
-    explicit FilterCache(std::size_t budget_bytes = 128u << 20) : budget_(budget_bytes) {}
+    /** `budget_bytes` 0: as much as 2,048 bitmaps of the index, and at least 128 MB, so that an
+     *  index of a million aids keeps as many lists in memory as a smaller one. */
+    explicit FilterCache(std::size_t budget_bytes = 0) : fixed_budget_(budget_bytes) {}
 
     struct Prepared {
         Xapian::Query query;                   ///< the filter, resolved parts as posting sources
@@ -181,7 +194,7 @@ class FilterCache {
         std::uint64_t last_use = 0;
         Length length = Length::unknown;  // of a term's posting list, once asked
     };
-    void sync(const store::Revision& revision);  // with the lock held
+    void sync(const store::Revision& revision, Xapian::docid last);  // with the lock held
     // Forgets the least recently used sets and postings until the budget holds (lock held).
     void evict(const Entry& keep);
     // A part of the filter: resolved into a set, or left to Xapian as a query.
@@ -198,7 +211,8 @@ class FilterCache {
                                        const std::function<bool()>& is_short = {});
 
     std::mutex mutex_;
-    std::size_t budget_;
+    std::size_t fixed_budget_;
+    std::size_t budget_ = 0;
     std::size_t used_ = 0;
     std::uint64_t clock_ = 0;
     store::Revision revision_;

@@ -28,7 +28,7 @@ struct Cursor {
             at = static_cast<std::size_t>(std::lower_bound(from, to, did) - ids.begin());
         }
         if (at >= ids.size() || ids[at] != did) return false;
-        wdf = postings->wdfs[at];
+        wdf = postings->wdf(at);
         return true;
     }
 };
@@ -66,7 +66,7 @@ class Scorer {
                 std::string term = *query.get_terms_begin();
                 Node node{Kind::term};
                 node.parts.push_back(cursor(term));
-                node.termweight = termweight(db_.get_termfreq(term), factor);
+                node.factor = factor;  // weighed once its postings are read: their count is its frequency
                 return add(std::move(node));
             }
             case Q::LEAF_MATCH_NOTHING: return add(Node{Kind::nothing});
@@ -118,6 +118,9 @@ class Scorer {
     /** Reads the postings of the compiled query's terms (once it is known to be modelled). */
     void open() {
         for (std::size_t i = 0; i < cursors_.size(); ++i) cursors_[i].postings = cache_.postings(terms_[i], db_);
+        for (Node& node : nodes_)
+            if (node.kind == Kind::term)
+                node.termweight = termweight(static_cast<Xapian::doccount>(cursors_[node.parts.front()].postings->docids.size()), node.factor);
     }
 
     /** Whether `did` matches `n`; its weight added to `weight`. */
@@ -221,7 +224,8 @@ class Scorer {
     enum class Kind { term, synonym, all, any, but, nothing };
     struct Node {
         Kind kind;
-        std::vector<std::size_t> parts;  // nodes; cursors for a term or a synonym
+        std::vector<std::size_t> parts;  // nodes; a term's cursor
+        double factor = 1;               // a term's, until open()
         double termweight = 0;
     };
 
