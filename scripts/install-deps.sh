@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages the build and the tests need, only those missing.
 set -euo pipefail
 packages=(cmake g++ make pkg-config libxapian-dev libicu-dev nlohmann-json3-dev
-          libboost-program-options-dev libgtest-dev pybind11-dev python3-dev python3-pytest
+          libboost-program-options-dev zlib1g-dev libgtest-dev pybind11-dev python3-dev python3-pytest
           clang libclang-rt-14-dev)  # clang: the libFuzzer targets that `make test` runs briefly
 packages+=("$@")
 missing=()

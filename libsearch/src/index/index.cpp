@@ -290,7 +290,7 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
             for (const auto& name : catalogue.geography.adhoc_names())
                 geography.add_adhoc(name, catalogue.geography.adhoc_members(name));
             catalogue.geography = std::move(geography);
-            pending.emplace_back(schema::meta_geography, catalogue.geography.serialize());
+            pending.emplace_back(schema::meta_geography, store::packed(catalogue.geography.serialize()));
         }
     }
     if (!options.taxonomy_path.empty() || fresh) {

@@ -2,6 +2,9 @@
 
 #include <aides/version.hpp>
 
+#include <zlib.h>
+
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -65,9 +68,42 @@ void load_adhoc(const Xapian::Database& db, Geography& geography) {
     }
 }
 
+namespace {
+constexpr std::string_view packed_marker{"\0zlib", 5};  // then the text's size, 8 bytes, little-endian
+}
+
+std::string packed(std::string_view text) {
+    uLongf size = compressBound(static_cast<uLong>(text.size()));
+    std::string out(packed_marker);
+    for (int i = 0; i < 8; ++i) out += static_cast<char>(static_cast<std::uint64_t>(text.size()) >> (8 * i) & 0xFF);
+    std::size_t header = out.size();
+    out.resize(header + size);
+    if (compress2(reinterpret_cast<Bytef*>(out.data() + header), &size, reinterpret_cast<const Bytef*>(text.data()),
+                  static_cast<uLong>(text.size()), Z_BEST_COMPRESSION) != Z_OK)
+        throw IndexError("zlib could not compress the metadata");
+    out.resize(header + size);
+    return out;
+}
+
+std::string unpacked(const std::string& stored, const std::string& dir, const char* what) {
+    if (stored.compare(0, packed_marker.size(), packed_marker) != 0) return stored;
+    const std::size_t header = packed_marker.size() + 8;
+    if (stored.size() < header) throw IndexError(dir + ": corrupt index: truncated " + what + " metadata");
+    std::uint64_t length = 0;
+    for (int i = 7; i >= 0; --i) length = length << 8 | static_cast<unsigned char>(stored[packed_marker.size() + static_cast<std::size_t>(i)]);
+    if (length > (std::uint64_t{1} << 32)) throw IndexError(dir + ": corrupt index: " + what + " metadata of " + std::to_string(length) + " bytes");
+    std::string text(static_cast<std::size_t>(length), '\0');
+    uLongf size = static_cast<uLongf>(length);
+    if (uncompress(reinterpret_cast<Bytef*>(text.data()), &size, reinterpret_cast<const Bytef*>(stored.data() + header),
+                   static_cast<uLong>(stored.size() - header)) != Z_OK ||
+        size != length)
+        throw IndexError(dir + ": corrupt index: the " + std::string(what) + " metadata does not unpack");
+    return text;
+}
+
 Catalogue load_catalogue(const Xapian::Database& db, const std::string& dir, const Analyzer& analyzer) {
     Catalogue catalogue;
-    std::string geography = db.get_metadata(schema::meta_geography);
+    std::string geography = unpacked(db.get_metadata(schema::meta_geography), dir, "geography");
     if (!geography.empty()) {
         catalogue.geography = Geography::parse(geography, dir + " (geography)");
     } else if (std::filesystem::exists(default_geography_path())) {

@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "model/taxonomy.hpp"
@@ -37,6 +38,13 @@ void check_format(const Xapian::Database& db, const std::string& dir);
 Catalogue load_catalogue(const Xapian::Database& db, const std::string& dir, const Analyzer& analyzer);
 /** Adds the ad-hoc lists stored in the index to `geography`. */
 void load_adhoc(const Xapian::Database& db, Geography& geography);
+
+/** Metadata text as stored: zlib-compressed behind a marker (the geography, 2 MB as text, is a
+ *  quarter of that). */
+std::string packed(std::string_view text);
+/** The text of stored metadata: unpacked, or as is when it was stored plain (older indexes).
+ *  Throws IndexError naming `dir` and `what` when it cannot be unpacked. */
+std::string unpacked(const std::string& stored, const std::string& dir, const char* what);
 
 /** The geography at `path`: a geography.tsv, or an npm data/ directory converted on the fly. */
 Geography load_geography(const std::string& path);

@@ -1,0 +1,72 @@
+// What an index holds besides the aids (index/index_store): the geography is stored packed, and
+// an index that stored it as plain text (before) reads the same.
+#include "test_support.hpp"
+
+#include <aides/errors.hpp>
+#include <aides/index.hpp>
+#include <aides/search.hpp>
+
+#include <xapian.h>
+
+#include <random>
+
+#include "index/index_store.hpp"
+#include "index/schema.hpp"
+
+namespace aides {
+namespace {
+
+TEST(PackedMetadata, UnpacksToTheSameTextAndReadsPlainTextAsIs) {
+    std::mt19937 random(3);
+    std::string noise;
+    for (int i = 0; i < 300000; ++i) noise += static_cast<char>(random() % 256);
+    const std::string geography = test::read_file(test::geography_file());
+    for (const std::string& text : {std::string(), std::string("R\t53\tBretagne\n"), std::string("\0zli", 4), noise, geography}) {
+        std::string stored = store::packed(text);
+        EXPECT_EQ(store::unpacked(stored, "idx", "geography"), text) << text.size() << " bytes";
+    }
+    EXPECT_LT(store::packed(geography).size() * 3, geography.size()) << "the geography packs to under a third";
+    // Older indexes stored the text itself.
+    EXPECT_EQ(store::unpacked(geography, "idx", "geography"), geography);
+}
+
+TEST(PackedMetadata, ACorruptPackIsAnIndexErrorNamingTheIndex) {
+    std::string stored = store::packed(test::read_file(test::geography_file()));
+    std::string truncated = stored.substr(0, stored.size() / 2);
+    std::string flipped = stored;
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5A);
+    std::string short_header = stored.substr(0, 8);
+    for (const std::string& bad : {truncated, flipped, short_header}) {
+        try {
+            store::unpacked(bad, "/data/idx", "geography");
+            ADD_FAILURE() << "a corrupt pack of " << bad.size() << " bytes was read";
+        } catch (const IndexError& e) {
+            EXPECT_NE(std::string(e.what()).find("/data/idx"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("geography"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(PackedMetadata, AnIndexStoresItsGeographyPackedAndReadsAnOlderPlainOne) {
+    test::TempDir dir;
+    const std::string db_dir = dir.str("db");
+    test::build_index(db_dir, {test::corpus("aides.jsonl")});
+    const std::string plain = test::read_file(test::geography_file());
+    std::string stored = Xapian::Database(db_dir).get_metadata(schema::meta_geography);
+    EXPECT_LT(stored.size() * 3, plain.size()) << "stored packed";
+    const Geography& national = test::national_geography();
+    auto same_geography = [&](const Searcher& searcher) {
+        EXPECT_EQ(searcher.geography().commune_count(), national.commune_count());
+        EXPECT_EQ(searcher.profile("29103").perimeters, national.profile("29103")->perimeters);
+    };
+    same_geography(Searcher(db_dir));
+    {
+        Xapian::WritableDatabase writer(db_dir, Xapian::DB_OPEN);
+        writer.set_metadata(schema::meta_geography, plain);  // as an index of an earlier version holds it
+        writer.commit();
+    }
+    same_geography(Searcher(db_dir));
+}
+
+}  // namespace
+}  // namespace aides
