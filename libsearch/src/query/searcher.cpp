@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <array>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -23,6 +22,7 @@
 #include "query/doc_sets.hpp"
 #include "query/facet_counts.hpp"
 #include "query/ranking.hpp"
+#include "query/snippets.hpp"
 #include "query/text_query.hpp"
 
 namespace aides {
@@ -157,7 +157,6 @@ struct Searcher::Impl {
                                                         Context& context) const;
     Explanation explain(const Aid& aid, const Plan& plan, const Xapian::Document& doc, Context& context,
                         const TextQueryBuilder& builder) const;
-    std::string snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const;
     std::optional<std::string> suggest(const Plan& plan, Context& context) const;
 };
 
@@ -525,151 +524,6 @@ std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& 
 }
 
 // ----------------------------------------------------------------------------------- results
-std::string Searcher::Impl::snippet(const Aid& aid, const std::set<std::string>& terms, const Analyzer& analyzer) const {
-    std::string plain = text::strip_html(aid.description.empty() ? aid.eligibility : aid.description);
-    // Tokens between blanks: ASCII white space, and the no-break space (U+00A0, C2 A0) as one
-    // character, never its bytes alone (they begin «, ° and other characters too).
-    std::vector<std::string_view> tokens;  // into `plain`
-    auto blank_at = [&](std::size_t i) -> std::size_t {  // the blank's length at i, 0 if none
-        char c = plain[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
-        return c == '\xC2' && i + 1 < plain.size() && plain[i + 1] == '\xA0' ? 2 : 0;
-    };
-    for (std::size_t i = 0; i < plain.size();) {
-        if (std::size_t blank = blank_at(i)) {
-            i += blank;
-            continue;
-        }
-        std::size_t end = i;
-        while (end < plain.size() && !blank_at(end)) ++end;
-        tokens.emplace_back(plain.data() + i, end - i);
-        i = end;
-    }
-    constexpr std::size_t window = 30;
-    // Snippets cost more than the match when every word of every description goes through the
-    // analyser, so: a token of letters and digits is read as the one word it is, without the
-    // analyser's per-call cost, and dismissed at once when no query term starts with its first
-    // letter (a French Snowball stem keeps its word's first letter); one analyser call for all
-    // the other tokens tells whether anything matches at all (usually not: the words were in the
-    // name); then only the tokens up to the first match and those of the window, each distinct
-    // token once.
-    bool initial[256] = {}, stem_initial[256] = {};
-    for (const auto& t : terms) {
-        bool stem = t.size() > schema::stem.size() && t.compare(0, schema::stem.size(), schema::stem) == 0;
-        auto first = static_cast<unsigned char>(t.empty() ? 0 : t[stem ? schema::stem.size() : 0]);
-        initial[first] = true;
-        if (stem) stem_initial[first] = true;
-    }
-    auto word_matches = [&](const Word& w) {
-        if (terms.count(w.form)) return true;
-        if (w.stopword || w.form.empty() || !stem_initial[static_cast<unsigned char>(w.form[0])]) return false;
-        for (const auto& s : analyzer.stems(w.form, w.accented))
-            if (terms.count(schema::term(schema::stem, s))) return true;
-        return false;
-    };
-    // A token of letters and digits, Latin-1 accents included (punctuation around it aside), is
-    // one word: its form the token in lower case without accents, as the analyser would say.
-    // Returns 0 for any other token, 1 for a word that cannot match, 2 with `w` filled.
-    static constexpr auto punctuation = [] {
-        std::array<bool, 256> table{};
-        for (char c : std::string_view(",;:!?()[]\"'")) table[static_cast<unsigned char>(c)] = true;
-        return table;
-    }();
-    // Base letter of U+00C0..U+00FF (second UTF-8 byte 0x80..0xBF); 0: not a plain accented letter.
-    static constexpr char base[65] = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
-    auto plain_word = [&](std::string_view token, Word& w) {
-        while (!token.empty() && punctuation[static_cast<unsigned char>(token.front())]) token.remove_prefix(1);
-        while (!token.empty() && (punctuation[static_cast<unsigned char>(token.back())] || token.back() == '.')) token.remove_suffix(1);
-        if (token.empty()) return 0;
-        char first = 0;
-        for (std::size_t i = 0; i < token.size(); ++i) {
-            auto c = static_cast<unsigned char>(token[i]);
-            char letter;
-            if (c < 0x80) {
-                if (!std::isalnum(c)) return 0;
-                letter = static_cast<char>(c);
-            } else if (c == 0xC3 && i + 1 < token.size()) {
-                auto second = static_cast<unsigned char>(token[++i]);
-                if (second < 0x80 || second > 0xBF || base[second - 0x80] == 0) return 0;
-                letter = base[second - 0x80];
-            } else {
-                return 0;
-            }
-            if (!first) first = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
-        }
-        if (!initial[static_cast<unsigned char>(first)]) return 1;
-        w.form.clear();
-        w.accented.clear();
-        for (std::size_t i = 0; i < token.size(); ++i) {
-            auto c = static_cast<unsigned char>(token[i]);
-            if (c < 0x80) {
-                char lower = static_cast<char>(std::tolower(c));
-                w.form += lower;
-                w.accented += lower;
-            } else {
-                auto second = static_cast<unsigned char>(token[++i]);
-                w.form += static_cast<char>(std::tolower(static_cast<unsigned char>(base[second - 0x80])));
-                w.accented += '\xC3';
-                w.accented += static_cast<char>(second < 0xA0 ? second + 0x20 : second);
-            }
-        }
-        w.stopword = Analyzer::is_stopword(w.form);
-        return 2;
-    };
-    bool any = false;
-    if (!terms.empty()) {
-        std::string others;
-        for (const auto& token : tokens) {
-            Word simple;
-            int plain = plain_word(token, simple);
-            if (plain == 2) {
-                if ((any = word_matches(simple))) break;
-            } else if (plain == 0) {
-                others += token;
-                others += ' ';  // words never span a space: one call reads them all
-            }
-        }
-        std::unordered_map<std::string, bool> seen;  // accented spelling -> matches
-        if (!any)
-            for (const Word& w : analyzer.words(others)) {
-                auto [it, added] = seen.try_emplace(w.accented, false);
-                if (added) it->second = word_matches(w);
-                if ((any = it->second)) break;
-            }
-    }
-    std::vector<signed char> hit(tokens.size(), -1);  // -1: not analysed yet
-    std::unordered_map<std::string_view, bool> known;
-    auto is_hit = [&](std::size_t i) {
-        if (hit[i] < 0) {
-            auto [it, added] = known.try_emplace(tokens[i], false);
-            Word simple;
-            int plain = added ? plain_word(tokens[i], simple) : -1;
-            if (plain == 2) it->second = word_matches(simple);
-            else if (plain == 0)
-                for (const Word& w : analyzer.words(tokens[i]))
-                    if (word_matches(w)) it->second = true;
-            hit[i] = it->second ? 1 : 0;
-        }
-        return hit[i] > 0;
-    };
-    std::size_t first = tokens.size();
-    if (any)
-        for (std::size_t i = 0; i < tokens.size() && first == tokens.size(); ++i)
-            if (is_hit(i)) first = i;
-    std::size_t begin = first == tokens.size() || first < 8 ? 0 : first - 8;
-    std::size_t end = std::min(tokens.size(), begin + window);
-    std::string out = begin > 0 ? "… " : "";
-    for (std::size_t i = begin; i < end; ++i) {
-        if (i > begin) out += ' ';
-        bool marked = any && is_hit(i);
-        if (marked) out += "<mark>";
-        out += text::html_escape(tokens[i]);
-        if (marked) out += "</mark>";
-    }
-    if (end < tokens.size()) out += " …";
-    return out;
-}
-
 Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, const Xapian::Document&, Context& context,
                                     const TextQueryBuilder& builder) const {
     Explanation why;
@@ -904,11 +758,12 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     for (const auto& group : plan.parsed.groups)
         for (const auto& unit : group.required)
             for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
+    SnippetMaker snippets(highlight_terms, context.analyzer);
     for (auto& [doc, score] : page) {
         SearchHit hit;
         hit.aid = stored::decode(doc.get_data());
         hit.score = score;
-        hit.snippet = snippet(hit.aid, highlight_terms, context.analyzer);
+        hit.snippet = snippets.make(hit.aid);
         if (request.explain) hit.why = explain(hit.aid, plan, doc, context, builder);
         response.results.push_back(std::move(hit));
     }
