@@ -706,7 +706,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         if (spy) spy->add(matched);
         std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
                                                         static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
-        for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(db.get_document(top[i]), 0.0);
+        for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(db.get_document(top[i], Xapian::DOC_ASSUME_VALID), 0.0);
     } else if (matched) {
         response.count = matched->count();
         if (spy) spy->add(*matched);
@@ -715,7 +715,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
             ranking = rank_in_memory(ranked, *matched, offset, static_cast<std::size_t>(request.size), filter_cache, db);
         if (ranking) {
             for (const auto& [did, weight] : ranking->page)
-                page.emplace_back(db.get_document(did), ranking->best > 0 ? weight / ranking->best : 0.0);
+                page.emplace_back(db.get_document(did, Xapian::DOC_ASSUME_VALID), ranking->best > 0 ? weight / ranking->best : 0.0);
         } else if (response.count > offset) {
             // Counted already: Xapian may skip what cannot reach the page.
             Xapian::Enquire enquire(db);

@@ -33,16 +33,39 @@ bool SnippetMaker::word_matches(const Word& w) const {
     return false;
 }
 
+namespace {
+constexpr auto punctuation = [] {
+    std::array<bool, 256> table{};
+    for (char c : std::string_view(",;:!?()[]\"'")) table[static_cast<unsigned char>(c)] = true;
+    return table;
+}();
+// Base letter of U+00C0..U+00FF (second UTF-8 byte 0x80..0xBF); 0: not a plain accented letter.
+constexpr char base[65] = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+}  // namespace
+
+bool SnippetMaker::cannot_match(std::string_view token) const {
+    // The first character of a plain token (as plain_word reads it), without reading further: a
+    // letter no query term starts with settles most tokens before any look-up.
+    std::size_t i = 0;
+    while (i < token.size() && punctuation[static_cast<unsigned char>(token[i])]) ++i;
+    if (i == token.size()) return false;
+    auto c = static_cast<unsigned char>(token[i]);
+    char letter = 0;
+    if (c < 0x80 && std::isalnum(c)) letter = static_cast<char>(std::tolower(c));
+    else if (c == 0xC3 && i + 1 < token.size()) {
+        auto second = static_cast<unsigned char>(token[i + 1]);
+        if (second >= 0x80 && second <= 0xBF) letter = static_cast<char>(std::tolower(static_cast<unsigned char>(base[second - 0x80])));
+    }
+    if (!letter || initial_[static_cast<unsigned char>(letter)]) return false;
+    // Not an initial of the query: only a plain word may be dismissed (the analyser may read
+    // another token as several words).
+    Word ignored;
+    return plain_word(token, ignored) == 1;
+}
+
 int SnippetMaker::plain_word(std::string_view token, Word& w) const {
     // A token of letters and digits, Latin-1 accents included (punctuation around it aside), is
     // one word: its form the token in lower case without accents, as the analyser would say.
-    static constexpr auto punctuation = [] {
-        std::array<bool, 256> table{};
-        for (char c : std::string_view(",;:!?()[]\"'")) table[static_cast<unsigned char>(c)] = true;
-        return table;
-    }();
-    // Base letter of U+00C0..U+00FF (second UTF-8 byte 0x80..0xBF); 0: not a plain accented letter.
-    static constexpr char base[65] = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
     while (!token.empty() && punctuation[static_cast<unsigned char>(token.front())]) token.remove_prefix(1);
     while (!token.empty() && (punctuation[static_cast<unsigned char>(token.back())] || token.back() == '.')) token.remove_suffix(1);
     if (token.empty()) return 0;
@@ -83,6 +106,7 @@ int SnippetMaker::plain_word(std::string_view token, Word& w) const {
 }
 
 bool SnippetMaker::token_matches(std::string_view token) {
+    if (cannot_match(token)) return false;
     if (auto it = known_.find(token); it != known_.end()) return it->second;
     bool matches = false;
     int plain = plain_word(token, scratch_);
@@ -119,6 +143,7 @@ std::string SnippetMaker::make(const Aid& aid) {
     if (!terms_.empty()) {
         std::string others;  // tokens the analyser must read, unknown so far
         for (const auto& token : tokens) {
+            if (cannot_match(token)) continue;
             if (auto it = known_.find(token); it != known_.end()) {
                 if ((any = it->second)) break;
                 continue;

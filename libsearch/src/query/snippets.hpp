@@ -21,6 +21,8 @@ class SnippetMaker {
 
   private:
     bool word_matches(const Word& w) const;
+    /** A plain word whose first letter begins no query term. */
+    bool cannot_match(std::string_view token) const;
     /** 0: not a plain word (the analyser must read it); 1: a word that cannot match; 2: a word,
      *  `w` filled as the analyser would fill it. */
     int plain_word(std::string_view token, Word& w) const;
