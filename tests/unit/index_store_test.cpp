@@ -36,7 +36,9 @@ TEST(PackedMetadata, ACorruptPackIsAnIndexErrorNamingTheIndex) {
     std::string flipped = stored;
     flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5A);
     std::string short_header = stored.substr(0, 8);
-    for (const std::string& bad : {truncated, flipped, short_header}) {
+    std::string huge = stored;  // a size header of 2^40 bytes: refused before any allocation
+    for (int i = 0; i < 8; ++i) huge[5 + static_cast<std::size_t>(i)] = i == 5 ? '\x01' : '\0';
+    for (const std::string& bad : {truncated, flipped, short_header, huge}) {
         try {
             store::unpacked(bad, "/data/idx", "geography");
             ADD_FAILURE() << "a corrupt pack of " << bad.size() << " bytes was read";
@@ -62,7 +64,8 @@ TEST(PackedMetadata, AnIndexStoresItsGeographyPackedAndReadsAnOlderPlainOne) {
     same_geography(Searcher(db_dir));
     {
         Xapian::WritableDatabase writer(db_dir, Xapian::DB_OPEN);
-        writer.set_metadata(schema::meta_geography, plain);  // as an index of an earlier version holds it
+        writer.set_metadata(schema::meta_geography, plain);  // as an index of format 3 holds it
+        writer.set_metadata(schema::meta_format, "3");
         writer.commit();
     }
     same_geography(Searcher(db_dir));

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <random>
 
+#include "index/index_store.hpp"
 #include "query/ranking.hpp"
+#include "query/text_query.hpp"
 
 namespace aides {
 namespace {
@@ -130,6 +132,101 @@ TEST(Ranking, WeighsAndOrdersAsXapian) {
     }
     EXPECT_EQ(ranked, 400u);
     EXPECT_GT(compared, 100000u) << "the queries must match many documents";
+}
+
+// The queries the searcher builds, with the project's synonyms, over the sample catalogue: every
+// text without a phrase is ranked in memory, as Xapian ranks it.
+TEST(Ranking, RanksTheBuildersQueriesAsXapian) {
+    test::TempDir dir;
+    test::build_index(dir.str("db"), {test::corpus("aides.jsonl")});
+    Xapian::Database db(dir.str("db"));
+    Analyzer analyzer;
+    store::Catalogue catalogue = store::load_catalogue(db, dir.str("db"), analyzer);
+    TextQueryBuilder builder(analyzer, catalogue.synonyms);
+    FilterCache cache;
+    std::size_t in_memory = 0;
+    for (const char* text : {"rénovation énergétique", "vélo", "centre-bourg, friche", "commerce -artisanat", "eau potable",
+                             "habitat logement", "mobilité, transition écologique", "velos", "petites villes de demain",
+                             "maison de santé", "éclairage public", "tiers-lieux", "\"rénovation énergétique\""}) {
+        SCOPED_TRACE(text);
+        ParsedText parsed = parse_text(text, analyzer);
+        std::vector<Q> groups;
+        for (const auto& group : parsed.groups) groups.push_back(builder.group(group));
+        Q query(Q::OP_OR, groups.begin(), groups.end());
+        auto [expected, best] = xapian_ranking(db, query);
+        ASSERT_FALSE(expected.empty());
+        DocSet matched(db.get_lastdocid());
+        for (const auto& [did, weight] : expected) matched.add(did);
+        auto ranking = rank_in_memory(query, matched, 0, expected.size(), cache, db);
+        bool phrase = query.get_description().find("PHRASE") != std::string::npos;
+        EXPECT_EQ(ranking.has_value(), !phrase) << query.get_description();
+        if (!ranking) continue;
+        ++in_memory;
+        ASSERT_EQ(ranking->page.size(), expected.size());
+        EXPECT_TRUE(close(ranking->best, best));
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            EXPECT_EQ(ranking->page[i].first, expected[i].first) << "rank " << i;
+            EXPECT_TRUE(close(ranking->page[i].second, expected[i].second)) << "rank " << i;
+        }
+    }
+    EXPECT_GE(in_memory, 8u);
+}
+
+TEST(Ranking, APageBeyondTheMatchOrOfNothingIsEmpty) {
+    WeightedIndex index;
+    Xapian::Database db = index.open();
+    FilterCache cache;
+    const Q query(Q::OP_OR, Q("w0"), Q(Q::OP_SCALE_WEIGHT, Q("w1"), 0.25));
+    DocSet matched(db.get_lastdocid());
+    auto nothing = rank_in_memory(query, matched, 0, 10, cache, db);
+    ASSERT_TRUE(nothing);
+    EXPECT_TRUE(nothing->page.empty());
+    EXPECT_EQ(nothing->best, 0.0);
+    auto [expected, best] = xapian_ranking(db, query);
+    for (const auto& [did, weight] : expected) matched.add(did);
+    for (std::size_t first : {expected.size(), expected.size() + 5}) {
+        auto beyond = rank_in_memory(query, matched, first, 10, cache, db);
+        ASSERT_TRUE(beyond);
+        EXPECT_TRUE(beyond->page.empty());
+        EXPECT_TRUE(close(beyond->best, best)) << "the best weight is the whole match's";
+    }
+    auto none = rank_in_memory(query, matched, 0, 0, cache, db);
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->page.empty());
+}
+
+// Postings, lengths and synonym frequencies held for one revision are not used for the next.
+TEST(Ranking, ANewRevisionIsRankedOnItsOwnData) {
+    WeightedIndex index;
+    FilterCache cache;
+    const Q query(Q::OP_AND, Q(Q::OP_SYNONYM, Q("w2"), Q("w3")), Q(Q::OP_OR, Q("w0"), Q(Q::OP_SCALE_WEIGHT, Q("w1"), 0.25)));
+    for (int revision = 0; revision < 2; ++revision) {
+        Xapian::Database db = index.open();
+        auto [expected, best] = xapian_ranking(db, query);
+        ASSERT_GT(expected.size(), 20u);
+        DocSet matched(db.get_lastdocid());
+        for (const auto& [did, weight] : expected) matched.add(did);
+        for (int use = 0; use < 2; ++use) {
+            auto ranking = rank_in_memory(query, matched, 0, expected.size(), cache, db);
+            ASSERT_TRUE(ranking);
+            ASSERT_EQ(ranking->page.size(), expected.size());
+            for (std::size_t i = 0; i < expected.size(); ++i) {
+                EXPECT_EQ(ranking->page[i].first, expected[i].first) << "revision " << revision << ", rank " << i;
+                EXPECT_TRUE(close(ranking->page[i].second, expected[i].second)) << "revision " << revision << ", rank " << i;
+            }
+        }
+        // Documents holding every word many times, longer and shorter: new lengths, wdfs and
+        // frequencies.
+        Xapian::WritableDatabase writer(index.dir.str("db"), Xapian::DB_OPEN);
+        for (Xapian::termcount n = 1; n <= 300; ++n) {
+            Xapian::Document doc;
+            for (const char* word : {"w0", "w1", "w2", "w3"}) doc.add_term(word, n % 7 + 1);
+            doc.add_term("filler", n);
+            writer.add_document(doc);
+        }
+        writer.delete_document(static_cast<Xapian::docid>(3 + revision));
+        writer.commit();
+    }
 }
 
 TEST(Ranking, LeavesToXapianWhatItDoesNotModel) {

@@ -51,9 +51,10 @@ void check_format(const Xapian::Database& db, const std::string& dir) {
         if (db.get_doccount() == 0) return;  // a new, empty index
         throw IndexError(dir + ": not an aides index (no format version)");
     }
-    if (format != std::to_string(index_format_version))
-        throw IndexError(dir + ": index format version " + format + ", this build reads version " +
-                         std::to_string(index_format_version) + "; rebuild the index");
+    for (int readable = oldest_readable_index_format; readable <= index_format_version; ++readable)
+        if (format == std::to_string(readable)) return;
+    throw IndexError(dir + ": index format version " + format + ", this build reads version " + std::to_string(index_format_version) +
+                     " (and " + std::to_string(oldest_readable_index_format) + "); rebuild the index");
 }
 
 void load_adhoc(const Xapian::Database& db, Geography& geography) {
@@ -91,7 +92,10 @@ std::string unpacked(const std::string& stored, const std::string& dir, const ch
     if (stored.size() < header) throw IndexError(dir + ": corrupt index: truncated " + what + " metadata");
     std::uint64_t length = 0;
     for (int i = 7; i >= 0; --i) length = length << 8 | static_cast<unsigned char>(stored[packed_marker.size() + static_cast<std::size_t>(i)]);
-    if (length > (std::uint64_t{1} << 32)) throw IndexError(dir + ": corrupt index: " + what + " metadata of " + std::to_string(length) + " bytes");
+    // zlib expands at most about 1,032 times: a size beyond that is a damaged header, refused
+    // before anything is allocated for it.
+    if (length > (stored.size() - header) * 1032 + 64)
+        throw IndexError(dir + ": corrupt index: " + what + " metadata claims " + std::to_string(length) + " bytes");
     std::string text(static_cast<std::size_t>(length), '\0');
     uLongf size = static_cast<uLongf>(length);
     if (uncompress(reinterpret_cast<Bytef*>(text.data()), &size, reinterpret_cast<const Bytef*>(stored.data() + header),

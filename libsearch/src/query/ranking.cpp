@@ -1,8 +1,8 @@
 #include "query/ranking.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <memory>
 
 namespace aides {
@@ -71,14 +71,16 @@ class Scorer {
             }
             case Q::LEAF_MATCH_NOTHING: return add(Node{Kind::nothing});
             case Q::OP_SCALE_WEIGHT: {
-                // Xapian 1.4 has no accessor for the factor; its description starts with it.
-                std::string description = query.get_description();
-                const std::string prefix = "Query(";
+                // Xapian 1.4 has no accessor for the factor; its description starts with it
+                // (exact for the builder's 0.25). Read whatever the locale, or left to Xapian.
+                const std::string description = query.get_description();
+                const std::string_view prefix = "Query(";
                 if (description.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
-                char* end = nullptr;
-                double scale = std::strtod(description.c_str() + prefix.size(), &end);
-                if (end == description.c_str() + prefix.size() || std::string_view(end).substr(0, 3) != " * " || !(scale >= 0) ||
-                    !std::isfinite(scale))
+                double scale = 0;
+                const char* last = description.data() + description.size();
+                auto [end, error] = std::from_chars(description.data() + prefix.size(), last, scale);
+                if (error != std::errc() || std::string_view(end, static_cast<std::size_t>(last - end)).substr(0, 3) != " * " ||
+                    !(scale >= 0) || !std::isfinite(scale))
                     return std::nullopt;
                 return compile(query.get_subquery(0), factor * scale);
             }
@@ -91,6 +93,7 @@ class Scorer {
                     if (!part) return std::nullopt;
                     node.parts.push_back(*part);
                 }
+                if (factor == 0) return add(std::move(node));  // inside a synonym or only matched: no weight
                 auto frequency = synonym_frequency(query);
                 if (!frequency) return std::nullopt;
                 node.termweight = termweight(*frequency, factor);
@@ -255,7 +258,7 @@ class Scorer {
         return static_cast<Xapian::doccount>(frequency);
     }
 
-    // As Xapian::BM25Weight::init, for a query term of wqf 1.
+    // As Xapian::BM25Weight::init, for a query term of wqf 1 (TextQueryBuilder never sets another).
     double termweight(Xapian::doccount termfreq, double factor) const {
         double tw = (documents_ - termfreq + 0.5) / (termfreq + 0.5);
         if (tw < 2) tw = tw * 0.5 + 1;
@@ -299,7 +302,7 @@ std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& m
     Ranking ranking;
     matched.for_each([&](Xapian::docid did) {
         double weight = 0;
-        scorer.weigh(*root, did, (*lengths)[did], weight);
+        if (!scorer.weigh(*root, did, (*lengths)[did], weight)) return;  // not the text's: Xapian would not rank it
         ranking.best = std::max(ranking.best, weight);
         Hit hit{did, weight};
         if (top.size() < wanted) {

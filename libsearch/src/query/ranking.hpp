@@ -4,7 +4,8 @@
 // the same weights are computed from the words' posting lists held in memory with their wdfs
 // and the documents' lengths: BM25 with Xapian's default parameters, each word, synonym and
 // scale factor weighed as Xapian 1.4 weighs it, so that a search ranks alike on both paths
-// (the sums may differ in their last bit, as the order of additions may).
+// (a sum of three weights or more may differ in its last bit, added in another order; two
+// documents whose weights are equal in exact arithmetic could then be ordered otherwise).
 #include <xapian.h>
 
 #include <optional>
@@ -21,8 +22,8 @@ struct Ranking {
 
 /** The documents of `matched` ranked by `text`'s weights, as Xapian orders them (weight
  *  descending, then docid): the page [first, first + count) and the best weight. Null when the
- *  query holds what is not modelled here (phrases, synonyms of more than two parts at one level,
- *  match-all), which stays Xapian's. */
+ *  query holds what is not modelled here (phrases, match-all, a synonym Xapian gives no weight),
+ *  which stays Xapian's. */
 std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& matched, std::size_t first, std::size_t count,
                                       FilterCache& cache, const Xapian::Database& db);
 
