@@ -11,6 +11,12 @@ DocSet DocSet::of_term(const Xapian::Database& db, const std::string& term) {
     return set;
 }
 
+DocSet DocSet::of_docids(Xapian::docid last, const std::vector<Xapian::docid>& docids) {
+    DocSet set(last);
+    for (Xapian::docid did : docids) set.add(did);
+    return set;
+}
+
 DocSet DocSet::of_query(const Xapian::Database& db, const Xapian::Query& query) {
     struct Collect : Xapian::MatchSpy {
         DocSet* set;
@@ -241,24 +247,28 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const st
 
 std::shared_ptr<const TermPostings> FilterCache::postings(const std::string& term, const Xapian::Database& db) {
     const store::Revision revision = store::Revision::of(db);
-    const std::string key = std::string(1, '\1') + term;
     {
         std::lock_guard lock(mutex_);
         sync(revision, db.get_lastdocid());
-        Entry& entry = leaves_[key];
+        Entry& entry = leaves_[postings_key(term)];
         entry.last_use = ++clock_;
         if (entry.postings) return entry.postings;
     }
-    auto read = std::make_shared<const TermPostings>(TermPostings::of_term(db, term));
+    return keep_postings(term, revision, std::make_shared<const TermPostings>(TermPostings::of_term(db, term)));
+}
+
+std::shared_ptr<const TermPostings> FilterCache::keep_postings(const std::string& term, const store::Revision& revision,
+                                                               std::shared_ptr<const TermPostings> read) {
     std::lock_guard lock(mutex_);
     if (revision != revision_) return read;
-    Entry& entry = leaves_[key];
+    Entry& entry = leaves_[postings_key(term)];
+    entry.last_use = ++clock_;
     if (!entry.postings) {
         entry.postings = read;
         used_ += read->bytes();
     }
     evict(entry);
-    return entry.postings ? entry.postings : read;
+    return entry.postings;
 }
 
 std::shared_ptr<const DocLengths> FilterCache::lengths(const Xapian::Database& db) {
@@ -284,9 +294,14 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
         case Q::LEAF_MATCH_ALL: return {leaf(std::string(), revision, [&] { return DocSet::of_term(db, std::string()); }), query};
         case Q::LEAF_TERM: {
             std::string term = *query.get_terms_begin();
-            return {leaf(term, revision, [&] { return DocSet::of_term(db, term); },
-                         [&] { return db.get_termfreq(term) <= short_list; }),
-                    query};
+            auto read = [&] {
+                if (!whole_only) return DocSet::of_term(db, term);
+                // A word of a text: its wdfs come in the same pass, kept for the ranking in
+                // memory that follows (query/ranking.hpp), rather than read again there.
+                auto kept = keep_postings(term, revision, std::make_shared<const TermPostings>(TermPostings::of_term(db, term)));
+                return DocSet::of_docids(db.get_lastdocid(), kept->docids);
+            };
+            return {leaf(term, revision, read, [&] { return db.get_termfreq(term) <= short_list; }), query};
         }
         case Q::OP_SCALE_WEIGHT:  // the same documents, weighted otherwise
         case Q::OP_AND_MAYBE: {   // the documents of its first part; the others only weigh

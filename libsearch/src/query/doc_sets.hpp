@@ -33,6 +33,8 @@ class DocSet {
 
     /** The documents indexing `term` ("" for every document). */
     static DocSet of_term(const Xapian::Database& db, const std::string& term);
+    /** The documents of a list of docids. */
+    static DocSet of_docids(Xapian::docid last, const std::vector<Xapian::docid>& docids);
     /** The documents matching any query, through Xapian's matcher. */
     static DocSet of_query(const Xapian::Database& db, const Xapian::Query& query);
 
@@ -197,6 +199,10 @@ class FilterCache {
     void sync(const store::Revision& revision, Xapian::docid last);  // with the lock held
     // Forgets the least recently used sets and postings until the budget holds (lock held).
     void evict(const Entry& keep);
+    static std::string postings_key(const std::string& term) { return std::string(1, '\1') + term; }
+    // Holds a term's postings just read, unless another thread did or the revision moved on.
+    std::shared_ptr<const TermPostings> keep_postings(const std::string& term, const store::Revision& revision,
+                                                      std::shared_ptr<const TermPostings> read);
     // A part of the filter: resolved into a set, or left to Xapian as a query.
     struct Part {
         std::shared_ptr<const DocSet> set;
