@@ -278,11 +278,31 @@ instruction counts do not depend on the machine's load), on generated catalogues
   text + profile p50 1.56 -> 1.21 ms (PostgreSQL's median 2.9x -> 4.4x), p99 5.32 -> 3.11 ms;
   at 1,000,000 aids text + profile p50 7.74 -> 7.17 ms, p99 90.3 -> 43.8 ms (worst 628 -> 48),
   text p99 209 -> 88. `Features.TextSearchesAnswerAlikeFromXapianAndFromMemory` holds both
-  paths to the same responses (scores to the last bit); the cross-check above finds every count
+  paths to the same responses (scores to the last bit then, to 1e-12 now that the ranking is in
+  memory); the cross-check above finds every count
   and facet equal. After this run (commit cb50943), phrases and texts of more than 64 terms went
   back to Xapian (review: a whole-index positional pass, and a few bitmaps per word for a
   hostile text); on the same 100,000-aid index, library / raw Xapian per query stayed 0.56x on
   text + profile (0.55x before) and 0.57x on text, every count and facet equal.
+- **Ranking in memory.** With the match in memory, Xapian still ranked it: 46% of a text +
+  profile search at 100,000 aids went to its matcher reading each candidate's posting lists
+  from the B-trees (and the kernel copying their blocks). The searcher now computes the same
+  BM25 weights itself (`query/ranking`, see DESIGN.md): a word's postings are held with a byte
+  per wdf (read in the pass that reads its set), every document's length once per revision, a
+  synonym's frequency asked of Xapian once (its own estimate); the page comes from a heap over
+  the match. `Ranking.WeighsAndOrdersAsXapian` compares 400 random queries with Xapian's weights
+  and order, `Ranking.RanksTheBuildersQueriesAsXapian` the builder's own queries with the
+  project's synonyms. At 1,000,000 aids the postings of the mix's words did not fit the cache's
+  128 MB with the bitmaps, and were read again and again (text p50 7.2 -> 9.3 ms): the budget
+  now scales with the index (2,048 bitmaps: 256 MB at 1M) and wdfs take a byte (the few of 255
+  and more aside), text p50 3.6 ms. Page costs went down too: snippets learn each token once per
+  page and dismiss a word whose first letter begins no query term before any look-up (the same
+  12,229 snippets on the 100,000-aid mix, old and new code), and the page's records are read
+  without Xapian's existence check. From the previous run (commit 5647444) to this one: text +
+  profile at 100,000 aids p50 1.21 -> 0.86 ms (PostgreSQL's median 4.4x -> 6.0x), library / raw
+  Xapian 0.54x -> 0.39x, 2 threads 1,552 -> 2,527 queries/s; text 0.59x -> 0.37x; at 1,000,000
+  aids text + profile p50 7.17 -> 4.19 ms, text 7.29 -> 4.00 ms, text + profile + facets 8.36 ->
+  4.99 ms.
 - **Facets.** The match spy used to read the facet value slot of each matching document and
   count `std::string` keys in `std::map`s (about 2 us per matching document). Facet values are
   now read once per index revision into per-docid runs of integer codes (`query/facet_counts`):
@@ -321,8 +341,9 @@ instruction counts do not depend on the machine's load), on generated catalogues
   aids), postings 49 MB, records 68 MB (binary, zlib-compressed by Xapian), spelling 0.2 MB.
   Positions are one B-tree entry per word per document: about 100 distinct words per generated
   aid, each a key of ~10 bytes for 1 to 3 bytes of positions, so they cannot shrink much while
-  phrases are searched in every field. At 10,000 aids the ratio is 2.05: the geography every
-  index carries (2 MB of metadata) is 12% of that JSON.
+  phrases are searched in every field. At 10,000 aids the geography every index carries was 12%
+  of the JSON (2 MB of metadata, 2.05x): it is now stored packed with zlib (0.55 MB, index format
+  4; an index of format 3 still reads), 1.96x; start-up unpacks it in about 5 ms.
 - **Start-up.** `aides-search` reads the whole geography from the index metadata at each start
   (see the Geography section). Two commands are timed, each run once untimed over the same
   communes first (each reads its own commune's lists; the figure is the start-up, not the disk:
@@ -330,35 +351,37 @@ instruction counts do not depend on the machine's load), on generated catalogues
   `--profile C`, which opens the index and answers from the geography, and `--commune C`, which
   adds one search.
 - **Missed targets, by how much and why.**
-  - *10x PostgreSQL at p50 on text + profile (100k)*: 4.4x (5.29 ms against 1.21 ms; 2.9x in
-    the previous run); 20x at p90 and 83x at p99. At 1,000,000 aids: 11.7x at p50. perf on this
-    class at 100,000 aids, with the match in memory: Xapian ranking within the match 43% (each
-    candidate's weight read from its posting lists; a match of a few hundred leaves little to
-    skip), snippets 21%, the page's records read and inflated 16%, filters and words in memory
-    10%. PostgreSQL returns the page's name and description without a headline; the library
-    returns whole records with snippets. The page alone is about 0.45 ms, PostgreSQL's median a
-    tenth is 0.53 ms: 10x needs both the ranking and the page several times cheaper (weights
-    computed in memory from per-term frequencies and document lengths, as Xapian computes them;
-    snippets from stored token offsets).
-  - *Index size, 10k*: 2.05x; the geography every index carries (2 MB of metadata) is 12% of
-    that JSON. 1.93x at 100k and 1.92x at 1M (met).
-  - *1M: broad facet query p99 under 100 ms*: 192 ms in this run, over 45 timings (the class's
-    15 s went mostly to raw Xapian, 700 ms a query), so p99 is the single worst one; p50 25.0 and
-    p90 39.2 ms as before (25.3 / 39.7). Run again right after on an index of the same catalogue
-    (`aides-bench run --pair xapian --classes text_profile,broad_facets`, twice): p99 44.9 and
-    44.2 ms (max 44.9), so one stall of the shared machine, not the query.
-  - *1M: `aides-search` start-up and one search under 50 ms*: 24 ms to start with the whole
-    geography (met), 105 ms to start and search once (84 and 109 ms in the previous runs). A
+  - *10x PostgreSQL at p50 on text + profile (100k)*: 6.0x (5.12 ms against 0.86 ms; 4.4x in
+    the previous run, 2.9x before it); 33x at p90 and 66x at p99. At 1,000,000 aids: 16.8x at
+    p50. perf on this class at 100,000 aids, with the match and its ranking in memory (share of
+    the search): snippets 26%, the page's 20 records read and inflated 25% (Xapian compresses
+    them with zlib), ranking in memory 17%, filters and words in memory 16%, Xapian for the
+    searches not in memory yet (first uses) 6%. PostgreSQL returns the page's name and
+    description without a headline; the library returns whole records with snippets: the page
+    alone is about half of the library's median. 10x needs the page itself several times
+    cheaper (records kept decoded in memory, or snippets from token offsets stored at indexing),
+    which would trade memory or index size for it.
+  - *100k: indexing at 2,000 aids/s*: 1,701 aids/s in this run (58.8 s with the compaction;
+    2,311 in the previous run, 1,742 in the one before, with the same indexing code). Right
+    after this run, the indexer of commit f57f0d4 (the previous session's) and this one,
+    interleaved on the same 100,000 aids: 52.4 / 53.5 s and 58.6 / 52.6 s, about 1,900 aids/s
+    each: the machine (shared, its speed varies by the hour), not the change; nothing in this
+    session touched the indexing path but the geography's packing (once per index, 0.3 s).
+    1,405 aids/s at 1M in this run (1,908 in the previous one).
+  - *1M: text + profile p99 under 50 ms*: 57.1 ms in this run (43.8 in the previous one), p50
+    4.19 and p90 8.81 ms (7.17 / 16.2 before). The slowest timings are each word's second use,
+    when its list is read into memory: the ranking then read it a second time for the wdfs.
+    Since this run a word's postings and wdfs are read in the same pass as its set (commit
+    002db97); side by side on the same 1M index and mix, p99 30.0 -> 24.3 ms (text 43.8 -> 37.8).
+  - *1M: `aides-search` start-up and one search under 50 ms*: 22 ms to start with the whole
+    geography (met), 91 ms to start and search once (105 and 84 ms in the previous runs). A
     process that searches once runs on Xapian's matcher alone (the filters and words in memory
     pay from the second use), and the profile query walks the long lists of the commune's wider
-    perimeters (France holds 18% of the aids) and the audience (86%), against 2.1 ms in a
+    perimeters (France holds 18% of the aids) and the audience (86%), against 2.5 ms in a
     searcher that keeps them. A one-shot search that fast needs the filter columns written into
     the index at commit, for a new process to scan.
-  - Met in this run, near their line: *indexing at 2,000 aids/s at 100k*: 2,311 (1,742 in the
-    previous run with the same indexing code, 2,179-2,326 in other measurements: the machine);
-    1,908 aids/s at 1M. *1M text + profile p99 under 50 ms*: 43.8 ms (90.3 and 47.4 in the two
-    previous runs; max 48 ms against 628); the two re-runs above gave 57.7 and 43.4 ms: the
-    second-worst of 150 timings, on a shared machine, sits around the line.
+  - Met in this run: *1M broad facet query p99 under 100 ms*: 45.3 ms (192 ms in the previous
+    run, a single stall over 45 timings). *10k index size*: 1.96x (see "Index size").
 - **Peers.** SQLite's planner ran the FTS5 `MATCH` once per candidate aid when it could, and
   drove the local-variant check by the matching rowids (30 s for one query at 100,000 aids): the
   harness puts the text match first (`CROSS JOIN`) and writes `+v.n IN (...)` so that every
