@@ -172,6 +172,27 @@ TEST(Ranking, RanksTheBuildersQueriesAsXapian) {
     EXPECT_GE(in_memory, 8u);
 }
 
+// A synonym none of whose words is in the index (the forms of a typo) matches nothing: the rest
+// of the query is still ranked in memory.
+TEST(Ranking, ASynonymOfAbsentWordsWeighsNothing) {
+    WeightedIndex index;
+    Xapian::Database db = index.open();
+    FilterCache cache;
+    const Q typo(Q::OP_OR, Q(Q::OP_SYNONYM, Q("xyzzy"), Q("xyzzz")), Q(Q::OP_SCALE_WEIGHT, Q("xyzzyx"), 0.25));
+    const Q query(Q::OP_OR, typo, Q(Q::OP_OR, Q("w0"), Q(Q::OP_SCALE_WEIGHT, Q("w1"), 0.25)));
+    auto [expected, best] = xapian_ranking(db, query);
+    ASSERT_GT(expected.size(), 100u);
+    DocSet matched(db.get_lastdocid());
+    for (const auto& [did, weight] : expected) matched.add(did);
+    auto ranking = rank_in_memory(query, matched, 0, expected.size(), cache, db);
+    ASSERT_TRUE(ranking);
+    ASSERT_EQ(ranking->page.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(ranking->page[i].first, expected[i].first) << "rank " << i;
+        EXPECT_TRUE(close(ranking->page[i].second, expected[i].second)) << "rank " << i;
+    }
+}
+
 TEST(Ranking, APageBeyondTheMatchOrOfNothingIsEmpty) {
     WeightedIndex index;
     Xapian::Database db = index.open();

@@ -94,6 +94,11 @@ class Scorer {
                     node.parts.push_back(*part);
                 }
                 if (factor == 0) return add(std::move(node));  // inside a synonym or only matched: no weight
+                // None of its words in the index (a typo's forms): it matches nothing, and Xapian
+                // gives it no weight to read.
+                bool absent = std::all_of(query.get_terms_begin(), query.get_terms_end(),
+                                          [&](const std::string& term) { return db_.get_termfreq(term) == 0; });
+                if (absent) return add(Node{Kind::nothing});
                 auto frequency = synonym_frequency(query);
                 if (!frequency) return std::nullopt;
                 node.termweight = termweight(*frequency, factor);
