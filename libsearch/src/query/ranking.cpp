@@ -94,13 +94,9 @@ class Scorer {
                     node.parts.push_back(*part);
                 }
                 if (factor == 0) return add(std::move(node));  // inside a synonym or only matched: no weight
-                // None of its words in the index (a typo's forms): it matches nothing, and Xapian
-                // gives it no weight to read.
-                bool absent = std::all_of(query.get_terms_begin(), query.get_terms_end(),
-                                          [&](const std::string& term) { return db_.get_termfreq(term) == 0; });
-                if (absent) return add(Node{Kind::nothing});
                 auto frequency = synonym_frequency(query);
                 if (!frequency) return std::nullopt;
+                if (*frequency == 0) return add(Node{Kind::nothing});
                 node.termweight = termweight(*frequency, factor);
                 return add(std::move(node));
             }
@@ -248,7 +244,8 @@ class Scorer {
     }
 
     // The term frequency Xapian gives a synonym's weight (an estimate: how its OR tree is built
-    // and rounded is Xapian's), read from the weight Xapian initialises for it.
+    // and rounded is Xapian's), read from the weight Xapian initialises for it; 0 when none of its
+    // words is in the index. Computed once per revision.
     std::optional<Xapian::doccount> synonym_frequency(const Xapian::Query& synonym) {
         constexpr std::uint64_t not_one = ~std::uint64_t{0};
         std::uint64_t frequency = cache_.remembered(std::string(1, '\2') + synonym.serialise(), db_, [&]() -> std::uint64_t {
@@ -257,7 +254,12 @@ class Scorer {
             enquire.set_query(synonym);
             enquire.set_weighting_scheme(FrequencyProbe(seen));
             enquire.get_mset(0, 0);
-            return seen->size() == 1 ? seen->front() : not_one;
+            if (seen->size() == 1) return seen->front();
+            // None of its words in the index (a typo's forms): it matches nothing, and Xapian
+            // gives it no weight to read.
+            bool absent = seen->empty() && std::all_of(synonym.get_terms_begin(), synonym.get_terms_end(),
+                                                       [&](const std::string& term) { return db_.get_termfreq(term) == 0; });
+            return absent ? 0 : not_one;
         });
         if (frequency == not_one) return std::nullopt;
         return static_cast<Xapian::doccount>(frequency);
