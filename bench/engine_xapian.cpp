@@ -18,25 +18,31 @@ namespace {
 // ------------------------------------------------------------------------------ the library
 class AidesEngine : public Engine {
   public:
-    AidesEngine(std::shared_ptr<aides::Searcher> searcher, const Target& target) : searcher_(std::move(searcher)), target_(target) {}
+    AidesEngine(std::shared_ptr<aides::Searcher> searcher, const Target& target, bool snippets)
+        : searcher_(std::move(searcher)), target_(target), snippets_(snippets) {}
     Outcome search(const QuerySpec& q) override {
-        aides::SearchResponse response = searcher_->search(request_of(q, target_.today, target_.page_size));
+        aides::SearchRequest request = request_of(q, target_.today, target_.page_size);
+        request.snippets = snippets_;
+        aides::SearchResponse response = searcher_->search(request);
         return {response.count, response.results.size(), std::move(response.facets)};
     }
 
   private:
     std::shared_ptr<aides::Searcher> searcher_;
     const Target& target_;
+    bool snippets_;
 };
 
 class AidesFactory : public EngineFactory {
   public:
-    explicit AidesFactory(const Target& target) : target_(target), searcher_(std::make_shared<aides::Searcher>(target.index)) {}
-    std::unique_ptr<Engine> make() override { return std::make_unique<AidesEngine>(searcher_, target_); }
+    AidesFactory(const Target& target, bool snippets)
+        : target_(target), searcher_(std::make_shared<aides::Searcher>(target.index)), snippets_(snippets) {}
+    std::unique_ptr<Engine> make() override { return std::make_unique<AidesEngine>(searcher_, target_, snippets_); }
 
   private:
     Target target_;
     std::shared_ptr<aides::Searcher> searcher_;
+    bool snippets_;
 };
 
 // ------------------------------------------------------------------------------- raw Xapian
@@ -213,7 +219,7 @@ class XapianFactory : public EngineFactory {
 
 }  // namespace
 
-std::unique_ptr<EngineFactory> make_aides(const Target& target) { return std::make_unique<AidesFactory>(target); }
+std::unique_ptr<EngineFactory> make_aides(const Target& target, bool snippets) { return std::make_unique<AidesFactory>(target, snippets); }
 std::unique_ptr<EngineFactory> make_xapian(const Target& target) { return std::make_unique<XapianFactory>(target); }
 
 LoadReport load_aides(const std::string& input, const std::string& index_dir, const std::string& geography) {

@@ -90,7 +90,8 @@ struct Target {
 /** The library's request for a query of the mix, as of `today`, one page of `page_size`. */
 aides::SearchRequest request_of(const QuerySpec& q, const std::string& today, std::size_t page_size);
 
-std::unique_ptr<EngineFactory> make_aides(const Target& target);
+/** The library; `snippets` false: records only, as PostgreSQL and raw Xapian return them. */
+std::unique_ptr<EngineFactory> make_aides(const Target& target, bool snippets = true);
 std::unique_ptr<EngineFactory> make_xapian(const Target& target);
 std::unique_ptr<EngineFactory> make_postgres(const Target& target, bool pre_analysed);
 std::unique_ptr<EngineFactory> make_sqlite(const Target& target);

@@ -82,6 +82,7 @@ Target target_of(const Args& args, const Mix* mix) {
 
 std::unique_ptr<EngineFactory> factory_of(const Target& target) {
     if (target.system == "aides") return make_aides(target);
+    if (target.system == "aides-records") return make_aides(target, false);
     if (target.system == "xapian") return make_xapian(target);
     if (target.system == "postgres") return make_postgres(target, false);
     if (target.system == "postgres-pre") return make_postgres(target, true);

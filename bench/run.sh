@@ -4,7 +4,7 @@
 # catalogue and the same query mix. Writes its section of docs/benchmarks.md.
 #
 #   bench/run.sh BUILD_DIR [--sizes 10000,100000] [--seed 42] [--per-class 50] [--today DATE]
-#                          [--budget SECONDS] [--systems aides,xapian,postgres,postgres-pre,sqlite]
+#                          [--budget SECONDS] [--systems aides,aides-records,xapian,postgres,postgres-pre,sqlite]
 #                          [--input FILE] [--geo FILE] [--append] [--keep] [--no-doc]
 #
 # --input FILE benchmarks that catalogue instead of generating one per size. The results (JSON)
@@ -23,7 +23,7 @@ today="2026-03-02"
 budget=15
 input=""
 geo=""
-systems="aides,xapian,postgres,postgres-pre,sqlite"
+systems="aides,aides-records,xapian,postgres,postgres-pre,sqlite"
 append=0
 keep=0
 doc=1
@@ -138,11 +138,11 @@ for n in "${size_list[@]}"; do
 
   # The library is also timed query by query against raw Xapian (--pair): ratios that the load
   # of a shared machine cannot skew.
-  for system in aides xapian postgres postgres-pre sqlite; do
+  for system in aides aides-records xapian postgres postgres-pre sqlite; do
     has "$system" || continue
     echo "-- run: $system"
     pair=()
-    [ "$system" = aides ] && pair=(--pair xapian)
+    case "$system" in aides|aides-records) pair=(--pair xapian) ;; esac
     "$bin/aides-bench" run --system "$system" "${pair[@]}" --mix "$results/mix-$n.json" --index "$idx" --pg "$conninfo" \
       --sqlite "$sqlite_file" --budget "$budget" --out "$results/run-$system-$n.json"
   done

@@ -355,7 +355,7 @@ TEST_F(Cli, HelpExits0AndDocumentsEveryFlag) {
     for (const char* flag : {"--db", "--commune", "--perimeter", "--audience", "--theme", "--category", "--aid-type", "--step",
                              "--destination", "--program", "--backer", "--call-for-projects", "--apply-before",
                              "--published-after", "--today", "--include-expired", "--order", "--page", "--size", "--facets",
-                             "--explain", "--format", "--like", "--portal", "--profile"})
+                             "--explain", "--no-snippets", "--format", "--like", "--portal", "--profile"})
         EXPECT_NE(s.out.find(flag), std::string::npos) << "aides-search --help lacks " << flag;
     EXPECT_NE(s.out.find("xample"), std::string::npos) << "examples expected";
     CommandResult i = test::run_command({test::bin("aides-index"), "--help"});

@@ -30,6 +30,7 @@ CASES = [
     (dict(like="pvd-155", commune=LANDERNEAU), ["--like", "pvd-155", "--commune", LANDERNEAU]),
     (dict(text="rénovation xylophone"), ["rénovation", "xylophone"]),
     (dict(text="renovaton"), ["renovaton"]),
+    (dict(text="vélo", commune=LANDERNEAU, snippets=False), ["--commune", LANDERNEAU, "--no-snippets", "vélo"]),
     (dict(text="le la des"), ["le", "la", "des"]),
 ]
 

@@ -163,6 +163,14 @@ def test_facets(searcher):
     assert facets["programs"]["petites-villes-de-demain"] == pvd
 
 
+def test_without_snippets_only_the_extracts_go(searcher):
+    full = searcher.search("vélo, friche", commune=LANDERNEAU, today=TODAY, facets=True)
+    bare = searcher.search("vélo, friche", commune=LANDERNEAU, today=TODAY, facets=True, snippets=False)
+    assert full.results and bare.ids == full.ids and bare.count == full.count and bare.facets == full.facets
+    assert [h.score for h in bare] == [h.score for h in full]
+    assert all(h.snippet for h in full) and not any(h.snippet for h in bare)
+
+
 def test_explain(searcher):
     plain = searcher.search("vélo", commune=LANDERNEAU, today=TODAY)
     assert plain.results and all(hit.why is None for hit in plain)

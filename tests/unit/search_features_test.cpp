@@ -225,6 +225,29 @@ TEST_F(Features, SnippetsWithoutTextHaveNoMarks) {
     }
 }
 
+TEST_F(Features, WithoutSnippetsAPageIsTheSameSaveItsExtracts) {
+    for (const char* text : {"chaudière", "vélo, friche", ""}) {
+        SearchRequest r = base("29103");
+        r.text = text;
+        r.include_expired = true;
+        r.facets = true;
+        SearchResponse with = searcher_->search(r);
+        r.snippets = false;
+        SearchResponse without = searcher_->search(r);
+        ASSERT_FALSE(with.results.empty()) << text;
+        EXPECT_EQ(without.count, with.count) << text;
+        EXPECT_EQ(without.facets, with.facets) << text;
+        ASSERT_EQ(without.results.size(), with.results.size()) << text;
+        for (std::size_t i = 0; i < with.results.size(); ++i) {
+            EXPECT_EQ(without.results[i].aid.id, with.results[i].aid.id) << text;
+            EXPECT_EQ(without.results[i].aid.description, with.results[i].aid.description) << text;
+            EXPECT_EQ(without.results[i].score, with.results[i].score) << text;
+            EXPECT_FALSE(with.results[i].snippet.empty()) << text << " " << with.results[i].aid.id;
+            EXPECT_TRUE(without.results[i].snippet.empty()) << text << " " << without.results[i].aid.id;
+        }
+    }
+}
+
 TEST(Snippets, HtmlOfTheDescriptionIsStrippedAndItsTextEscaped) {
     test::TempDir dir;
     test::build_index(dir.str("idx"), {test::fixture("search/snippets.jsonl")});

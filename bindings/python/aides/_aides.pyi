@@ -101,6 +101,7 @@ class SearchRequest:
     size: int
     facets: bool
     explain: bool
+    snippets: bool
     like: str
     portal_path: str
     def __init__(self) -> None: ...

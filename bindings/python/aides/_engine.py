@@ -333,7 +333,7 @@ class Searcher(_OnDisk):
                apply_before: Optional[Date] = None, published_after: Optional[Date] = None,
                today: Optional[Date] = None, include_expired: bool = False, order: str = "relevance",
                page: int = 1, size: int = 20, facets: bool = False, explain: bool = False,
-               like: Optional[Union[str, int]] = None, portal: Optional[PathLike] = None) -> SearchResult:
+               snippets: bool = True, like: Optional[Union[str, int]] = None, portal: Optional[PathLike] = None) -> SearchResult:
         """Finds the aids that fit; the keyword arguments mirror ``aides-search`` flags.
 
         :param text: words AND-ed (stems, accents, synonyms handled), ``,`` between OR-groups,
@@ -354,6 +354,8 @@ class Searcher(_OnDisk):
         :param order: ``relevance`` (default), ``deadline`` or ``published``.
         :param page: 1-based page. :param size: results per page, 1 to 1000.
         :param facets: add facet counts. :param explain: add to each hit why it matched.
+        :param snippets: False leaves each hit's ``snippet`` empty (a list of titles, an export;
+            a text search is then about a quarter cheaper).
         :param like: an aid id: aids similar to it. :param portal: a portal JSON file.
         :raises UsageError: unknown commune, enum value, theme or category, bad date, size...
         :raises IndexError: on I/O errors.
@@ -394,6 +396,7 @@ class Searcher(_OnDisk):
         request.size = size
         request.facets = bool(facets)
         request.explain = bool(explain)
+        request.snippets = bool(snippets)
         request.like = str(like) if like is not None else ""
         request.portal_path = os.fspath(portal) if portal is not None else ""
         return SearchResult(self._handle.search_json(request))

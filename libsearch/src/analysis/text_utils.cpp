@@ -55,6 +55,14 @@ constexpr std::array<std::string_view, 22> inline_tags = {
 bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
+// `text` is `lower` (ASCII lower case) in any case.
+bool same_letters(std::string_view text, std::string_view lower) {
+    if (text.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if ((text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] + ('a' - 'A')) : text[i]) != lower[i]) return false;
+    return true;
+}
+
 // Where the tag starting at html[i] == '<' ends (one past '>'), and whether it is inline;
 // npos when this '<' is text ("< 5 000 habitants").
 std::pair<std::size_t, bool> tag_at(std::string_view html, std::size_t i) {
@@ -70,19 +78,18 @@ std::pair<std::size_t, bool> tag_at(std::string_view html, std::size_t i) {
     if (close == std::string_view::npos) return none;
     std::size_t name_end = name_start;
     while (name_end < close && (ascii_alpha(html[name_end]) || ascii_digit(html[name_end]))) ++name_end;
-    std::string name = ascii_lower(html.substr(name_start, name_end - name_start));
-    bool is_inline = std::find(inline_tags.begin(), inline_tags.end(), name) != inline_tags.end();
+    std::string_view name = html.substr(name_start, name_end - name_start);
+    bool is_inline = std::any_of(inline_tags.begin(), inline_tags.end(), [&](std::string_view tag) { return same_letters(name, tag); });
     return {close + 1, is_inline};
 }
 
 // The contents of these elements are not text.
 std::size_t skip_element(std::string_view html, std::size_t i, std::size_t after_tag) {
     for (std::string_view element : {"script", "style"}) {
-        std::string_view open = html.substr(i + 1, element.size());
-        if (ascii_lower(open) != element) continue;
+        if (!same_letters(html.substr(i + 1, element.size()), element)) continue;
         std::size_t at = after_tag;
         while ((at = html.find("</", at)) != std::string_view::npos) {
-            if (ascii_lower(html.substr(at + 2, element.size())) == element) {
+            if (same_letters(html.substr(at + 2, element.size()), element)) {
                 std::size_t close = html.find('>', at);
                 return close == std::string_view::npos ? html.size() : close + 1;
             }
@@ -99,6 +106,10 @@ std::string strip_html(std::string_view html) {
     std::string out;
     out.reserve(html.size());
     for (std::size_t i = 0; i < html.size();) {
+        // Text up to the next tag or entity in one copy.
+        std::size_t special = std::min(html.find_first_of("<&", i), html.size());
+        out.append(html, i, special - i);
+        if ((i = special) == html.size()) break;
         char c = html[i];
         if (c == '<') {
             auto [end, is_inline] = tag_at(html, i);
@@ -184,13 +195,15 @@ std::string join_digit_groups(std::string_view text) {
 std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t special = std::min(text.find_first_of("&<>\"", i), text.size());
+        out.append(text, i, special - i);
+        if ((i = special) == text.size()) break;
+        switch (text[i++]) {
             case '&': out += "&amp;"; break;
             case '<': out += "&lt;"; break;
             case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            default: out += "&quot;"; break;
         }
     }
     return out;

@@ -755,15 +755,16 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     }
 
     std::set<std::string> highlight_terms;
-    for (const auto& group : plan.parsed.groups)
-        for (const auto& unit : group.required)
-            for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
+    if (request.snippets)
+        for (const auto& group : plan.parsed.groups)
+            for (const auto& unit : group.required)
+                for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
     SnippetMaker snippets(highlight_terms, context.analyzer);
     for (auto& [doc, score] : page) {
         SearchHit hit;
         hit.aid = stored::decode(doc.get_data());
         hit.score = score;
-        hit.snippet = snippets.make(hit.aid);
+        if (request.snippets) hit.snippet = snippets.make(hit.aid);
         if (request.explain) hit.why = explain(hit.aid, plan, doc, context, builder);
         response.results.push_back(std::move(hit));
     }

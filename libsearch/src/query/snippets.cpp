@@ -1,7 +1,6 @@
 #include "query/snippets.hpp"
 
 #include <array>
-#include <cctype>
 #include <vector>
 
 #include "analysis/text_utils.hpp"
@@ -39,6 +38,13 @@ constexpr auto punctuation = [] {
     for (char c : std::string_view(",;:!?()[]\"'")) table[static_cast<unsigned char>(c)] = true;
     return table;
 }();
+// ASCII letters and digits (not the C locale's functions: a call each, on every byte of a page).
+constexpr auto alphanumeric = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c) table[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return table;
+}();
+constexpr char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 // Base letter of U+00C0..U+00FF (second UTF-8 byte 0x80..0xBF); 0: not a plain accented letter.
 constexpr char base[65] = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
 }  // namespace
@@ -51,10 +57,10 @@ bool SnippetMaker::cannot_match(std::string_view token) const {
     if (i == token.size()) return false;
     auto c = static_cast<unsigned char>(token[i]);
     char letter = 0;
-    if (c < 0x80 && std::isalnum(c)) letter = static_cast<char>(std::tolower(c));
+    if (alphanumeric[c]) letter = lower(static_cast<char>(c));
     else if (c == 0xC3 && i + 1 < token.size()) {
         auto second = static_cast<unsigned char>(token[i + 1]);
-        if (second >= 0x80 && second <= 0xBF) letter = static_cast<char>(std::tolower(static_cast<unsigned char>(base[second - 0x80])));
+        if (second >= 0x80 && second <= 0xBF) letter = lower(base[second - 0x80]);
     }
     if (!letter || initial_[static_cast<unsigned char>(letter)]) return false;
     // Not an initial of the query: only a plain word may be dismissed (the analyser may read
@@ -74,7 +80,7 @@ int SnippetMaker::plain_word(std::string_view token, Word& w) const {
         auto c = static_cast<unsigned char>(token[i]);
         char letter;
         if (c < 0x80) {
-            if (!std::isalnum(c)) return 0;
+            if (!alphanumeric[c]) return 0;
             letter = static_cast<char>(c);
         } else if (c == 0xC3 && i + 1 < token.size()) {
             auto second = static_cast<unsigned char>(token[++i]);
@@ -83,7 +89,7 @@ int SnippetMaker::plain_word(std::string_view token, Word& w) const {
         } else {
             return 0;
         }
-        if (!first) first = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
+        if (!first) first = lower(letter);
     }
     if (!initial_[static_cast<unsigned char>(first)]) return 1;
     w.form.clear();
@@ -91,12 +97,12 @@ int SnippetMaker::plain_word(std::string_view token, Word& w) const {
     for (std::size_t i = 0; i < token.size(); ++i) {
         auto c = static_cast<unsigned char>(token[i]);
         if (c < 0x80) {
-            char lower = static_cast<char>(std::tolower(c));
-            w.form += lower;
-            w.accented += lower;
+            char folded = lower(static_cast<char>(c));
+            w.form += folded;
+            w.accented += folded;
         } else {
             auto second = static_cast<unsigned char>(token[++i]);
-            w.form += static_cast<char>(std::tolower(static_cast<unsigned char>(base[second - 0x80])));
+            w.form += lower(base[second - 0x80]);
             w.accented += '\xC3';
             w.accented += static_cast<char>(second < 0xA0 ? second + 0x20 : second);
         }
