@@ -157,6 +157,30 @@ TEST(Concurrency, LongLivedSearcherSeesNewCommits) {
     EXPECT_FALSE(searcher.get("c-0-0").has_value()) << "a removed aid is still served";
 }
 
+TEST(Concurrency, LongLivedSearcherShowsAReplacedAidsNewRecord) {
+    // The searcher keeps the records of the pages it showed: a replaced aid keeps its docid, and
+    // its new record must show in the next search.
+    TempDir dir;
+    const std::string db = dir.str("index");
+    IndexOptions options;
+    options.geography_path = test::geography_file();
+    Index::open(db, options).add(batch(0));
+    Searcher searcher(db);
+    auto name_shown = [&](const std::string& id) {
+        for (const auto& hit : searcher.search(concurrence()).results)
+            if (hit.aid.id == id) return hit.aid.name;
+        return std::string("(not shown)");
+    };
+    ASSERT_EQ(name_shown("c-0-3"), batch(0)[3].name);
+    for (int round = 1; round <= 2; ++round) {
+        Aid changed = batch(0)[3];
+        changed.name = "Aide concurrence renommée " + std::to_string(round);
+        Index::open(db).add({changed});
+        EXPECT_EQ(name_shown("c-0-3"), changed.name) << "round " << round;
+        EXPECT_EQ(searcher.get("c-0-3")->name, changed.name) << "round " << round;
+    }
+}
+
 TEST(Concurrency, SecondWriterInProcessGetsIndexLockedError) {
     TempDir dir;
     IndexOptions options;

@@ -22,6 +22,7 @@
 #include "query/doc_sets.hpp"
 #include "query/facet_counts.hpp"
 #include "query/ranking.hpp"
+#include "query/record_cache.hpp"
 #include "query/snippets.hpp"
 #include "query/text_query.hpp"
 
@@ -88,6 +89,8 @@ struct Searcher::Impl {
     mutable FacetTableCache facet_tables;
     // Filters and sort keys in memory, for the posting lists many searches share (query/doc_sets.hpp).
     mutable FilterCache filter_cache;
+    // The records of the pages shown (query/record_cache.hpp).
+    mutable RecordCache records;
 
     std::unique_ptr<Context> borrow() const {
         {
@@ -760,9 +763,10 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
             for (const auto& unit : group.required)
                 for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
     SnippetMaker snippets(highlight_terms, context.analyzer);
+    const store::Revision revision = store::Revision::of(db);
     for (auto& [doc, score] : page) {
         SearchHit hit;
-        hit.aid = stored::decode(doc.get_data());
+        hit.aid = stored::decode(*records.get(db, revision, doc.get_docid()));
         hit.score = score;
         if (request.snippets) hit.snippet = snippets.make(hit.aid);
         if (request.explain) hit.why = explain(hit.aid, plan, doc, context, builder);
