@@ -45,6 +45,14 @@ SearchRequest concurrence() {
     return request;
 }
 
+// A new index of batch 0, in `dir`.
+std::string index_of_first_batch(const TempDir& dir) {
+    IndexOptions options;
+    options.geography_path = test::geography_file();
+    Index::open(dir.str("index"), options).add(batch(0));
+    return dir.str("index");
+}
+
 // A response is correct when it is the answer of one commit: batches 0..g-1 exactly.
 ::testing::AssertionResult whole_commit(const SearchResponse& response) {
     if (response.count != response.results.size())
@@ -141,10 +149,7 @@ TEST(Concurrency, SearchesAnswerWhileAWriterCommits) {
 TEST(Concurrency, LongLivedSearcherSeesNewCommits) {
     // A portal keeps one Searcher for its lifetime: each commit must show in its next search.
     TempDir dir;
-    const std::string db = dir.str("index");
-    IndexOptions options;
-    options.geography_path = test::geography_file();
-    Index::open(db, options).add(batch(0));
+    const std::string db = index_of_first_batch(dir);
     Searcher searcher(db);
     ASSERT_EQ(searcher.search(concurrence()).count, batch_size);
     for (std::size_t g = 1; g <= 3; ++g) {
@@ -161,10 +166,7 @@ TEST(Concurrency, LongLivedSearcherShowsAReplacedAidsNewRecord) {
     // The searcher keeps the records of the pages it showed: a replaced aid keeps its docid, and
     // its new record must show in the next search.
     TempDir dir;
-    const std::string db = dir.str("index");
-    IndexOptions options;
-    options.geography_path = test::geography_file();
-    Index::open(db, options).add(batch(0));
+    const std::string db = index_of_first_batch(dir);
     Searcher searcher(db);
     auto name_shown = [&](const std::string& id) {
         for (const auto& hit : searcher.search(concurrence()).results)
