@@ -55,6 +55,15 @@ constexpr std::array<std::string_view, 22> inline_tags = {
 bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The first of `bytes` in `text` from `from`, or text.size(): a byte table (string_view's
+// find_first_of looks each character up in the set with memchr).
+std::size_t first_of(std::string_view text, std::size_t from, std::string_view bytes) {
+    bool wanted[256] = {};
+    for (char c : bytes) wanted[static_cast<unsigned char>(c)] = true;
+    while (from < text.size() && !wanted[static_cast<unsigned char>(text[from])]) ++from;
+    return from;
+}
+
 // `text` is `lower` (ASCII lower case) in any case.
 bool same_letters(std::string_view text, std::string_view lower) {
     if (text.size() != lower.size()) return false;
@@ -107,7 +116,7 @@ std::string strip_html(std::string_view html) {
     out.reserve(html.size());
     for (std::size_t i = 0; i < html.size();) {
         // Text up to the next tag or entity in one copy.
-        std::size_t special = std::min(html.find_first_of("<&", i), html.size());
+        std::size_t special = first_of(html, i, "<&");
         out.append(html, i, special - i);
         if ((i = special) == html.size()) break;
         char c = html[i];
@@ -167,8 +176,7 @@ std::string join_digit_groups(std::string_view text) {
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         if (!ascii_digit(text[i]) || glued_before(i)) {
-            std::size_t next = text.find_first_of("0123456789", i + 1);
-            if (next == std::string_view::npos) next = text.size();
+            std::size_t next = first_of(text, i + 1, "0123456789");
             out.append(text.substr(i, next - i));
             i = next;
             continue;
@@ -196,7 +204,7 @@ std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
-        std::size_t special = std::min(text.find_first_of("&<>\"", i), text.size());
+        std::size_t special = first_of(text, i, "&<>\"");
         out.append(text, i, special - i);
         if ((i = special) == text.size()) break;
         switch (text[i++]) {
