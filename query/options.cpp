@@ -152,6 +152,7 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
         else if (format == "jsonl") params.format = OutputFormat::jsonl;
         else throw UsageError("unknown --format \"" + format + "\" (expected table, json or jsonl)", format);
     }
+    if (params.format == OutputFormat::table) r.snippets = false;  // the table shows none
     // Early checks that need no index, so that usage errors win over a missing index.
     if (r.size < 1 || r.size > 1000) throw UsageError("--size must be between 1 and 1000, got " + std::to_string(r.size));
     if (r.page < 1) throw UsageError("--page must be 1 or more, got " + std::to_string(r.page));

@@ -1,5 +1,6 @@
 // What an index holds besides the aids (index/index_store): the geography is stored packed, and
-// an index that stored it as plain text (before) reads the same.
+// an index that stored it as plain text (before) reads the same; the spelling dictionary counts
+// every word of the aids' text.
 #include "test_support.hpp"
 
 #include <aides/errors.hpp>
@@ -8,10 +9,13 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <random>
 
+#include "index/document_builder.hpp"
 #include "index/index_store.hpp"
 #include "index/schema.hpp"
+#include "index/stored_record.hpp"
 
 namespace aides {
 namespace {
@@ -69,6 +73,29 @@ TEST(PackedMetadata, AnIndexStoresItsGeographyPackedAndReadsAnOlderPlainOne) {
         writer.commit();
     }
     same_geography(Searcher(db_dir));
+}
+
+TEST(Spelling, CountsEveryWordOfTheTextAsOftenAsItOccurs) {
+    // What did-you-mean learns from: each word of four letters or more, stopwords and backer
+    // names aside, as often as the aids' text holds it (the indexer counts them per record).
+    test::TempDir dir;
+    test::build_index(dir.str("idx"), {test::corpus("aides.jsonl")});
+    Xapian::Database db(dir.str("idx"));
+    Analyzer analyzer;
+    const store::Catalogue catalogue = store::load_catalogue(db, dir.str("idx"), analyzer);
+    std::map<std::string, Xapian::termcount> expected;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+        Aid aid = stored::decode(db.get_document(*it).get_data());
+        for (const TextField& field : text_fields(aid, catalogue.taxonomy)) {
+            if (std::string_view(field.name) == "backers") continue;
+            for (const Word& word : analyzer.words(field.text))
+                if (!word.stopword && word.form.size() >= 4) ++expected[word.form];
+        }
+    }
+    std::map<std::string, Xapian::termcount> stored;
+    for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) stored[*it] = it.get_termfreq();
+    ASSERT_GT(expected.size(), 1000u);
+    EXPECT_EQ(stored, expected);
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST(RecordCache, ForgetsTheLeastRecentlyUsedBeyondItsBudget) {
     EXPECT_EQ(tiny.bytes(), 0u);
 }
 
-TEST(RecordCache, ANewRevisionIsReadAfreshAndAnOlderOneLeavesTheCacheAlone) {
+TEST(RecordCache, EachRevisionIsServedItsOwnRecords) {
     RecordIndex index;
     Xapian::Database old_reader(index.path);
     RecordCache cache;
@@ -79,10 +79,24 @@ TEST(RecordCache, ANewRevisionIsReadAfreshAndAnOlderOneLeavesTheCacheAlone) {
     ASSERT_NE(store::Revision::of(new_reader).number, store::Revision::of(old_reader).number);
     EXPECT_EQ(*cache.get(new_reader, store::Revision::of(new_reader), 5), "replaced five");
     EXPECT_TRUE(cache.holds(5));
-    // A search still on the older revision reads its own record and forgets nothing.
-    EXPECT_EQ(*cache.get(old_reader, store::Revision::of(old_reader), 5), record_of(5));
-    EXPECT_EQ(*cache.get(new_reader, store::Revision::of(new_reader), 5), "replaced five");
+    // A search still on the older revision, then one on the newer, in turn.
+    for (int round = 0; round < 2; ++round) {
+        EXPECT_EQ(*cache.get(old_reader, store::Revision::of(old_reader), 5), record_of(5));
+        EXPECT_EQ(*cache.get(new_reader, store::Revision::of(new_reader), 5), "replaced five");
+    }
     EXPECT_EQ(cache.bytes(), std::string("replaced five").size() + 96);
+}
+
+TEST(RecordCache, TwoIndexesSharingACacheGetTheirOwnRecords) {
+    RecordIndex first, second;
+    second.replace(2, "second index, two");
+    Xapian::Database a(first.path), b(second.path);
+    ASSERT_NE(store::Revision::of(a).uuid, store::Revision::of(b).uuid);
+    RecordCache cache;
+    for (int round = 0; round < 2; ++round) {
+        EXPECT_EQ(*cache.get(a, store::Revision::of(a), 2), record_of(2));
+        EXPECT_EQ(*cache.get(b, store::Revision::of(b), 2), "second index, two");
+    }
 }
 
 }  // namespace

@@ -35,8 +35,8 @@ struct SearchRequest {
     int size = 20;  ///< 1..1000
     bool facets = false;
     bool explain = false;
-    /// false: hits without `snippet` (a list of titles, an export): the page skips reading its
-    /// descriptions for the query's words, about a quarter of a text search at 100,000 aids
+    /// false: every hit's `snippet` left empty (a list of titles, an export): the page skips
+    /// reading its descriptions for the query's words, about a quarter of a text search
     bool snippets = true;
     std::string like;  ///< an aid id: aids similar to it
     std::string portal_path;  ///< a portal JSON file (base filters, highlighted and excluded ids)
@@ -52,7 +52,7 @@ struct Explanation {
 struct SearchHit {
     Aid aid;
     double score = 0;  ///< relevance in [0, 1] with text (the best match of the result is 1), 0 without
-    std::string snippet;  ///< HTML-escaped extract of the description, matches in <mark>
+    std::string snippet;  ///< HTML-escaped extract of the description, matches in <mark>; empty when `SearchRequest::snippets` is false
     std::optional<Explanation> why;
 };
 

@@ -55,12 +55,19 @@ constexpr std::array<std::string_view, 22> inline_tags = {
 bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
-// The first of `bytes` in `text` from `from`, or text.size(): a byte table (string_view's
-// find_first_of looks each character up in the set with memchr).
-std::size_t first_of(std::string_view text, std::size_t from, std::string_view bytes) {
-    bool wanted[256] = {};
-    for (char c : bytes) wanted[static_cast<unsigned char>(c)] = true;
-    while (from < text.size() && !wanted[static_cast<unsigned char>(text[from])]) ++from;
+// Byte sets for first_of (string_view's find_first_of looks each character up in the set with
+// memchr).
+using ByteSet = std::array<bool, 256>;
+constexpr ByteSet byte_set(std::string_view bytes) {
+    ByteSet set{};
+    for (char c : bytes) set[static_cast<unsigned char>(c)] = true;
+    return set;
+}
+constexpr ByteSet markup = byte_set("<&"), escaped = byte_set("&<>\""), digits = byte_set("0123456789");
+
+// The first byte of `set` in `text` from `from`, or text.size().
+std::size_t first_of(std::string_view text, std::size_t from, const ByteSet& set) {
+    while (from < text.size() && !set[static_cast<unsigned char>(text[from])]) ++from;
     return from;
 }
 
@@ -116,7 +123,7 @@ std::string strip_html(std::string_view html) {
     out.reserve(html.size());
     for (std::size_t i = 0; i < html.size();) {
         // Text up to the next tag or entity in one copy.
-        std::size_t special = first_of(html, i, "<&");
+        std::size_t special = first_of(html, i, markup);
         out.append(html, i, special - i);
         if ((i = special) == html.size()) break;
         char c = html[i];
@@ -176,7 +183,7 @@ std::string join_digit_groups(std::string_view text) {
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         if (!ascii_digit(text[i]) || glued_before(i)) {
-            std::size_t next = first_of(text, i + 1, "0123456789");
+            std::size_t next = first_of(text, i + 1, digits);
             out.append(text.substr(i, next - i));
             i = next;
             continue;
@@ -204,14 +211,15 @@ std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
-        std::size_t special = first_of(text, i, "&<>\"");
+        std::size_t special = first_of(text, i, escaped);
         out.append(text, i, special - i);
         if ((i = special) == text.size()) break;
         switch (text[i++]) {
             case '&': out += "&amp;"; break;
             case '<': out += "&lt;"; break;
             case '>': out += "&gt;"; break;
-            default: out += "&quot;"; break;
+            case '"': out += "&quot;"; break;
+            default: break;  // not in `escaped`
         }
     }
     return out;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
@@ -117,7 +118,7 @@ struct Index::Impl {
     struct Prepared {
         std::string id_term;
         std::optional<Xapian::Document> doc;
-        std::vector<std::string> spelling;
+        std::vector<std::pair<std::string, Xapian::termcount>> spelling;  // each word once, with its count
         std::size_t progress_read = 0;  // call the progress callback with this count, when not 0
         std::string progress_input;
     };
@@ -143,13 +144,23 @@ struct Index::Impl {
         for (auto& warning : warnings) report.warnings.push_back(RecordIssue{record.source, record.line, "", std::move(warning)});
         Prepared prepared;
         prepared.id_term = schema::term(schema::id, record.aid.id);
-        prepared.doc = builder.build(record.aid, prepared.spelling);
+        std::vector<std::string> words;
+        prepared.doc = builder.build(record.aid, words);
+        // Counted here, on the reader's thread: the writer's is the busy one.
+        std::sort(words.begin(), words.end());
+        for (auto& word : words) {
+            if (!prepared.spelling.empty() && prepared.spelling.back().first == word) ++prepared.spelling.back().second;
+            else prepared.spelling.emplace_back(std::move(word), 1);
+        }
         return prepared;
     }
 
-    void store(const Prepared& prepared) {
-        db.replace_document(prepared.id_term, *prepared.doc);
-        for (const auto& word : prepared.spelling) db.add_spelling(word);
+    // `fresh`: the index held no aid when this transaction began, and ids are unique within
+    // it, so nothing can be replaced (Xapian's look-up of the id term is skipped).
+    void store(const Prepared& prepared, bool fresh) {
+        if (fresh) db.add_document(*prepared.doc);
+        else db.replace_document(prepared.id_term, *prepared.doc);
+        for (const auto& [word, count] : prepared.spelling) db.add_spelling(word, count);
     }
 
     IngestReport run(const std::vector<std::string>& inputs, const IngestOptions& options, bool sync) {
@@ -157,6 +168,7 @@ struct Index::Impl {
         std::unordered_map<std::string, std::size_t> seen;
         std::size_t indexed = 0;
         bool committed = transaction([&] {
+            const bool fresh = db.get_doccount() == 0;
             // Two threads: a reader parses, validates and analyses the records (half of the
             // work), this one moves their documents into Xapian, in the order of the input.
             // `report` and `seen` belong to the reader until it has finished.
@@ -176,7 +188,7 @@ struct Index::Impl {
                 while (handoff.pop(batch)) {
                     for (const Prepared& prepared : batch) {
                         if (prepared.doc) {
-                            store(prepared);
+                            store(prepared, fresh);
                             ++indexed;
                         }
                         if (prepared.progress_read && options.progress) options.progress(prepared.progress_read, prepared.progress_input);
@@ -339,7 +351,7 @@ IngestReport Index::add(const std::vector<Aid>& aids) {
                 const RecordIssue& issue = report.errors.back();
                 throw DataError(issue.message, issue.source, issue.line, issue.field);
             }
-            impl_->store(*prepared);
+            impl_->store(*prepared, false);
             ++report.indexed;
         }
         return true;

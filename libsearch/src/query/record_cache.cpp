@@ -4,20 +4,20 @@ namespace aides {
 
 std::shared_ptr<const std::string> RecordCache::get(const Xapian::Database& db, const store::Revision& revision,
                                                     Xapian::docid did) {
-    auto older = [&] { return revision.uuid == revision_.uuid && revision.number < revision_.number; };
+    std::list<Held> forgotten;  // freed once the lock is released
     {
         std::lock_guard lock(mutex_);
-        if (!(revision == revision_) && !older()) {  // a newer revision, or another index: start again
-            order_.clear();
+        if (!(revision == revision_)) {
+            // Another revision: start again, even for an older one (an index restored from a
+            // copy counts its revisions again from an older number, and would reach ours).
+            forgotten.swap(order_);
             where_.clear();
             used_ = 0;
             revision_ = revision;
         }
-        if (revision == revision_) {
-            if (auto it = where_.find(did); it != where_.end()) {
-                order_.splice(order_.begin(), order_, it->second);
-                return it->second->second;
-            }
+        if (auto it = where_.find(did); it != where_.end()) {
+            order_.splice(order_.begin(), order_, it->second);
+            return it->second->second;
         }
     }
     // Read outside the lock: other searches go on meanwhile.

@@ -1,7 +1,7 @@
 #pragma once
 // The stored records of the pages a searcher shows, kept as Xapian returns them: reading one
-// costs a B-tree look-up and a zlib inflation (about 11 us at 100,000 aids: a page of 20 is half
-// of a text search), and a portal shows the same popular aids again and again.
+// costs a B-tree look-up and a zlib inflation (about 11 us at 100,000 aids: a page of 20 was a
+// third of a text search), and a portal shows the same popular aids again and again.
 #include <xapian.h>
 
 #include <cstddef>
@@ -17,8 +17,7 @@
 namespace aides {
 
 /** Thread-safe. The least recently used records are forgotten beyond the budget, and all of
- *  them when the index has a newer revision (a replaced aid keeps its docid); a search still
- *  reading an older revision reads its records from Xapian, leaving the cache as it is. */
+ *  them when a search reads another revision (a replaced aid keeps its docid). */
 class RecordCache {
   public:
     static constexpr std::size_t default_budget = std::size_t{32} << 20;

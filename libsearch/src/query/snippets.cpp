@@ -134,7 +134,7 @@ std::string SnippetMaker::make(const Aid& aid) {
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
         return c == '\xC2' && i + 1 < plain.size() && plain[i + 1] == '\xA0' ? 2 : 0;
     };
-    tokens.reserve(plain.size() / 4 + 1);  // French words and their spaces: about 6 bytes each
+    tokens.reserve(plain.size() / 4 + 1);  // French words and their spaces take about 6 bytes: room enough
     for (std::size_t i = 0; i < plain.size();) {
         if (std::size_t blank = blank_at(i)) {
             i += blank;
