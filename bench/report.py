@@ -332,10 +332,13 @@ instruction counts do not depend on the machine's load), on generated catalogues
   are timed again and again, so their pages are served from the cache after the cross-check
   pass; raw Xapian's column reads its records every time, which is what a first showing costs
   the library too (the 11 us above, per record). From the previous run (commit e90b7f2) to this
-  one, text + profile at 100,000 aids: p50 0.86 -> 0.67 ms with snippets, 0.35 ms without;
-  library / raw Xapian per query 0.39x -> 0.28x; 2 threads 2,527 -> 3,698 queries/s (6,603
-  without snippets). (The 1,000,000-aid run's `-dirty` is uncommitted edits of this report script and
-  of DESIGN.md: the library and the harness were those of commit ae80406.)
+  one, text + profile at 100,000 aids: p50 0.86 -> 0.70 ms with snippets, 0.36 ms without;
+  library / raw Xapian per query 0.39x -> 0.26x; 2 threads 2,527 -> 4,206 queries/s (6,096
+  without snippets). (The 1,000,000-aid run's `-dirty` is uncommitted edits of this report
+  script and of DESIGN.md: the library and the harness were those of commit ae80406. The
+  100,000-aid figures are those of the later run at commit 938df65, the indexer's change
+  included; the first run at ae80406 gave 12.6x like for like, 6.6x with snippets and 1,979
+  aids/s.)
 - **Facets.** The match spy used to read the facet value slot of each matching document and
   count `std::string` keys in `std::map`s (about 2 us per matching document). Facet values are
   now read once per index revision into per-docid runs of integer codes (`query/facet_counts`):
@@ -364,7 +367,7 @@ instruction counts do not depend on the machine's load), on generated catalogues
   `xapian-compact`, which a 2-core machine has no core for. The figures include the compaction
   that `aides-index` does after creating an index (1.5 s at 100,000 aids, see "Index size"). The
   machine varies from day to day: the same code indexed 100,000 aids at 1,912 and 2,527 aids/s
-  on two days. After the run of 2026-11-27 12:13Z (commit ae80406): a fresh index (nothing in it when
+  on two days. Since commit 063387a (in the 100,000-aid run of 12:39Z): a fresh index (nothing in it when
   the transaction began; ids are unique within a run) takes each document with `add_document`
   rather than `replace_document` on its id term, which looked the term up first, and each
   record's spelling words are counted on the reader's thread, so that the writer adds each word
@@ -392,19 +395,16 @@ instruction counts do not depend on the machine's load), on generated catalogues
   `--profile C`, which opens the index and answers from the geography, and `--commune C`, which
   adds one search.
 - **Missed targets, by how much and why.**
-  - *10x PostgreSQL at p50 on text + profile (100k)*: met like for like, 12.6x (4.39 ms against
-    0.35 ms for the page's records without extracts, which is what PostgreSQL returns); 6.6x
-    with snippets (0.67 ms), which PostgreSQL does not compute (6.0x, 4.4x and 2.9x in the
+  - *10x PostgreSQL at p50 on text + profile (100k)*: met like for like, 13.4x (4.86 ms against
+    0.36 ms for the page's records without extracts, which is what PostgreSQL returns); 6.9x
+    with snippets (0.70 ms), which PostgreSQL does not compute (6.0x, 4.4x and 2.9x in the
     previous runs, all with snippets). At 1,000,000 aids: 22.6x and 22.4x. Snippets are now
     about half of the library's median with them; the rest is the ranking in memory, the
     filters and words in memory and the planning. Ruling out, before reading it, a description
     none of whose words begins with the first letters of a query term was tried and dropped:
     94% of the mix's descriptions pass such a screen (French aid text shares its prefixes).
-  - *100k: indexing at 2,000 aids/s*: 1,979 aids/s in this run (50.5 s, compaction included;
-    1,701 in the previous run). Since this run a fresh index takes each document without
-    Xapian's look-up of its id term, and the spelling words are counted on the reader's thread
-    (see "Indexing"): about 2,090 aids/s side by side, not re-run through `make bench`.
-  - *1M: `aides-search` start-up and one search under 50 ms*: 28 ms to start with the whole
+  - *1M: `aides-search` start-up and one search under 50 ms* (this report's own row, stricter
+    than the issue's start-up target): 28 ms to start with the whole
     geography (met), 104 ms to start and search once (91, 105 and 84 ms in the previous runs). A
     process that searches once runs on Xapian's matcher alone (the filters and words in memory
     pay from the second use), and the profile query walks the long lists of the commune's wider
@@ -413,7 +413,9 @@ instruction counts do not depend on the machine's load), on generated catalogues
     the index at commit, for a new process to scan.
   - Met in this run: *1M: text + profile p99 under 50 ms*: 37.3 ms (57.1 in the previous run,
     when a word's second use read its list twice; one pass since commit 002db97). *1M broad
-    facet query p99 under 100 ms*: 51.9 ms.
+    facet query p99 under 100 ms*: 51.9 ms. *100k: indexing at 2,000 aids/s*: 2,283 aids/s
+    (43.8 s, compaction included), with the indexer's change above ("Indexing"); 1,979 in the
+    first run of the day at commit ae80406, 1,701 in the previous run.
 - **Peers.** SQLite's planner ran the FTS5 `MATCH` once per candidate aid when it could, and
   drove the local-variant check by the matching rowids (30 s for one query at 100,000 aids): the
   harness puts the text match first (`CROSS JOIN`) and writes `+v.n IN (...)` so that every
