@@ -158,8 +158,7 @@ struct Searcher::Impl {
     std::shared_ptr<const Variant> variant(Xapian::docid did, Context& context) const;
     std::vector<Xapian::docid> local_variant_exclusions(const Plan& plan, const Query& query, const DocSet* matched,
                                                         Context& context) const;
-    Explanation explain(const Aid& aid, const Plan& plan, const Xapian::Document& doc, Context& context,
-                        const TextQueryBuilder& builder) const;
+    Explanation explain(const Aid& aid, const Plan& plan, Context& context, const TextQueryBuilder& builder) const;
     std::optional<std::string> suggest(const Plan& plan, Context& context) const;
 };
 
@@ -527,8 +526,7 @@ std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& 
 }
 
 // ----------------------------------------------------------------------------------- results
-Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, const Xapian::Document&, Context& context,
-                                    const TextQueryBuilder& builder) const {
+Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, Context& context, const TextQueryBuilder& builder) const {
     Explanation why;
     const Geography& geography = catalogue.geography;
     auto p = Perimeter::parse(aid.perimeter);
@@ -683,7 +681,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     Xapian::doccount offset = static_cast<Xapian::doccount>((request.page - 1) * request.size);
     std::optional<FacetCounter> spy;
     if (request.facets) spy.emplace(facet_tables.get(db));
-    std::vector<std::pair<Xapian::Document, double>> page;  // document, score in [0,1]
+    std::vector<std::pair<Xapian::docid, double>> page;  // document, score in [0,1]
     auto collect = [&](Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount count, Xapian::doccount check_at_least) {
         Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
         // The score is the weight relative to the best match of the whole result, not Xapian's
@@ -691,7 +689,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         // subquery, which would lift every percentage of a filtered search.
         double best = mset.get_max_attained();
         for (auto it = mset.begin(); it != mset.end(); ++it)
-            page.emplace_back(it.get_document(), weighted && best > 0 ? it.get_weight() / best : 0.0);
+            page.emplace_back(*it, weighted && best > 0 ? it.get_weight() / best : 0.0);
         return mset.get_matches_estimated();  // exact when check_at_least covers every document
     };
 
@@ -709,7 +707,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         if (spy) spy->add(matched);
         std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
                                                         static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
-        for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(db.get_document(top[i], Xapian::DOC_ASSUME_VALID), 0.0);
+        for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(top[i], 0.0);
     } else if (matched) {
         response.count = matched->count();
         if (spy) spy->add(*matched);
@@ -718,7 +716,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
             ranking = rank_in_memory(ranked, *matched, offset, static_cast<std::size_t>(request.size), filter_cache, db);
         if (ranking) {
             for (const auto& [did, weight] : ranking->page)
-                page.emplace_back(db.get_document(did, Xapian::DOC_ASSUME_VALID), ranking->best > 0 ? weight / ranking->best : 0.0);
+                page.emplace_back(did, ranking->best > 0 ? weight / ranking->best : 0.0);
         } else if (response.count > offset) {
             // Counted already: Xapian may skip what cannot reach the page.
             Xapian::Enquire enquire(db);
@@ -764,12 +762,12 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
                 for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
     SnippetMaker snippets(highlight_terms, context.analyzer);
     const store::Revision revision = store::Revision::of(db);
-    for (auto& [doc, score] : page) {
+    for (auto& [did, score] : page) {
         SearchHit hit;
-        hit.aid = stored::decode(*records.get(db, revision, doc.get_docid()));
+        hit.aid = stored::decode(*records.get(db, revision, did));
         hit.score = score;
         if (request.snippets) hit.snippet = snippets.make(hit.aid);
-        if (request.explain) hit.why = explain(hit.aid, plan, doc, context, builder);
+        if (request.explain) hit.why = explain(hit.aid, plan, context, builder);
         response.results.push_back(std::move(hit));
     }
     if (request.facets) response.facets = spy->facets();
