@@ -21,7 +21,7 @@ build: configure
 
 # The national geography, fetched once with npm and converted into the compact form.
 geography: build
-	@corpus/fetch-geography.sh $(BUILD)/geo
+	@scripts/fetch-geography.sh $(BUILD)/geo
 	@[ -s $(GEO) ] || $(BUILD)/bin/aides-geo-convert $(BUILD)/geo/npm $(GEO)
 
 demo: geography

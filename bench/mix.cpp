@@ -17,7 +17,7 @@
 #include "index/index_store.hpp"
 #include "index/schema.hpp"
 #include "index/stored_record.hpp"
-#include "query/text_query.hpp"
+#include "search/plan/text_query.hpp"
 
 namespace bench {
 

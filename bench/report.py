@@ -74,7 +74,7 @@ def section(results):
     out = [BEGIN, "## Search, side by side (issue 8)", ""]
     out += [
         "Produced by `make bench` (`bench/run.sh`, harness `bench/main.cpp`); the JSON results stay in "
-        "`build/bench-results/`. One run loads the same generated catalogue (`corpus/generate.py`) into "
+        "`build/bench-results/`. One run loads the same generated catalogue (`scripts/generate-catalogue.py`) into "
         "each system, draws one query mix, checks that every system returns the library's hit counts "
         "and facet counts, then times the mix.",
         "",

@@ -10,7 +10,7 @@
 #include "index/document_builder.hpp"
 #include "index/index_store.hpp"
 #include "index/schema.hpp"
-#include "json/record_reader.hpp"
+#include "io/record_reader.hpp"
 
 namespace bench {
 

@@ -50,8 +50,8 @@ for tool in aides-bench aides-search aides-index; do
   [ -x "$bin/$tool" ] || { echo "run.sh: $bin/$tool missing (configure with -DAIDES_BUILD_BENCH=ON and build)" >&2; exit 1; }
 done
 [ -s "$geo" ] || { echo "run.sh: $geo missing (make geography)" >&2; exit 1; }
-if [ -z "$input" ] && [ ! -f "$root/corpus/generate.py" ]; then
-  echo "run.sh: corpus/generate.py missing: give --input FILE" >&2; exit 1
+if [ -z "$input" ] && [ ! -f "$root/scripts/generate-catalogue.py" ]; then
+  echo "run.sh: scripts/generate-catalogue.py missing: give --input FILE" >&2; exit 1
 fi
 
 # PostgreSQL 15 and the SQLite shell, from Debian, when missing.
@@ -108,7 +108,7 @@ for n in "${size_list[@]}"; do
   if [ -n "$input" ]; then
     data="$input"
   else
-    python3 "$root/corpus/generate.py" --count "$n" --seed "$seed" --geography "$geo" --out "$data"
+    python3 "$root/scripts/generate-catalogue.py" --count "$n" --seed "$seed" --geography "$geo" --out "$data"
   fi
   # Above 200,000 aids the library ingests 100,000 per transaction (a transaction holds its
   # changes in memory), as successive aides-index runs would.

@@ -140,7 +140,7 @@ TEST(RoundTrip, SearcherExportReimportsToTheSameIndex) {
 TEST(RoundTrip, GeneratedCatalogueOf10kAidsPassesTheCheck) {
     if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
     TempDir dir;
-    auto generated = test::run_command({"/usr/bin/python3", test::corpus("generate.py"), "--count", "10000", "--out",
+    auto generated = test::run_command({"/usr/bin/python3", test::source("scripts/generate-catalogue.py"), "--count", "10000", "--out",
                                         dir.str("gen.jsonl"), "--geography", test::geography_file()});
     ASSERT_EQ(generated.status, 0) << generated.err;
     auto checked = index_tool({"--db", dir.str("db"), "--check", "--input", dir.str("gen.jsonl")});

@@ -29,6 +29,7 @@ TempDir::~TempDir() {
 
 std::string fixture(const std::string& name) { return std::string(AIDES_FIXTURES_DIR) + "/" + name; }
 std::string corpus(const std::string& name) { return std::string(AIDES_CORPUS_DIR) + "/" + name; }
+std::string source(const std::string& relative) { return std::string(AIDES_SOURCE_DIR) + "/" + relative; }
 std::string geography_file() { return AIDES_GEOGRAPHY_FILE; }
 std::string npm_data_dir() { return AIDES_NPM_DATA_DIR; }
 std::string bin(const std::string& tool) { return std::string(AIDES_BIN_DIR) + "/" + tool; }

@@ -28,6 +28,7 @@ class TempDir {
 
 std::string fixture(const std::string& name);       ///< tests/fixtures/<name>
 std::string corpus(const std::string& name);        ///< corpus/<name>
+std::string source(const std::string& relative);    ///< a file of the source tree
 std::string geography_file();                        ///< build/geo/geography.tsv
 std::string npm_data_dir();                          ///< build/geo/npm
 std::string bin(const std::string& tool);            ///< build/bin/<tool>

@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "query/doc_sets.hpp"
+#include "search/memory/doc_sets.hpp"
 
 namespace aides {
 namespace {

@@ -8,8 +8,8 @@
 #include <random>
 
 #include "index/index_store.hpp"
-#include "query/ranking.hpp"
-#include "query/text_query.hpp"
+#include "search/memory/ranking.hpp"
+#include "search/plan/text_query.hpp"
 
 namespace aides {
 namespace {

@@ -5,7 +5,7 @@
 #include <xapian.h>
 
 #include "index/index_store.hpp"
-#include "query/record_cache.hpp"
+#include "search/memory/record_cache.hpp"
 
 namespace aides {
 namespace {

@@ -216,9 +216,9 @@ TEST(Schema, EnumerationsAreTheLibrarysMachineValues) {
         EXPECT_EQ(parse_aid(json{{"id", "x"}, {"name", "A"}, {"status", value}}.dump()).status, value.get<std::string>());
 }
 
-// corpus/generate.py: deterministic, schema-conforming, and indexable without error.
+// scripts/generate-catalogue.py: deterministic, schema-conforming, and indexable without error.
 test::CommandResult generate(const std::string& out, int count, int seed) {
-    return test::run_command({"/usr/bin/python3", test::corpus("generate.py"), "--count", std::to_string(count), "--seed",
+    return test::run_command({"/usr/bin/python3", test::source("scripts/generate-catalogue.py"), "--count", std::to_string(count), "--seed",
                               std::to_string(seed), "--out", out, "--geography", test::geography_file()});
 }
 

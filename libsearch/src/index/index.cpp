@@ -27,7 +27,7 @@
 #include "index/index_store.hpp"
 #include "index/schema.hpp"
 #include "analysis/text_utils.hpp"
-#include "json/record_reader.hpp"
+#include "io/record_reader.hpp"
 
 namespace aides {
 

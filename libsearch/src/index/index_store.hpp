@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "model/taxonomy.hpp"
-#include "query/synonyms.hpp"
+#include "analysis/synonyms.hpp"
 
 namespace aides::store {
 

@@ -19,12 +19,12 @@
 #include "index/stored_record.hpp"
 #include "model/dates.hpp"
 #include "model/vocabulary.hpp"
-#include "query/doc_sets.hpp"
-#include "query/facet_counts.hpp"
-#include "query/ranking.hpp"
-#include "query/record_cache.hpp"
-#include "query/snippets.hpp"
-#include "query/text_query.hpp"
+#include "search/memory/doc_sets.hpp"
+#include "search/memory/facet_counts.hpp"
+#include "search/memory/ranking.hpp"
+#include "search/memory/record_cache.hpp"
+#include "search/snippets.hpp"
+#include "search/plan/text_query.hpp"
 
 namespace aides {
 

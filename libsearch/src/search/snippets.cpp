@@ -1,4 +1,4 @@
-#include "query/snippets.hpp"
+#include "search/snippets.hpp"
 
 #include <array>
 #include <vector>

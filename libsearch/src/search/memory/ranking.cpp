@@ -1,4 +1,4 @@
-#include "query/ranking.hpp"
+#include "search/memory/ranking.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "json/at_import.hpp"
+#include "io/at_import.hpp"
 
 #include <aides/analysis.hpp>
 #include <aides/errors.hpp>
@@ -11,7 +11,7 @@
 #include <map>
 
 #include "analysis/text_utils.hpp"
-#include "json/record_json.hpp"
+#include "io/record_json.hpp"
 #include "model/dates.hpp"
 #include "model/vocabulary.hpp"
 

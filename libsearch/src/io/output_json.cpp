@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "json/record_json.hpp"
+#include "io/record_json.hpp"
 
 namespace aides {
 

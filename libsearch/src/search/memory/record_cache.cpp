@@ -1,4 +1,4 @@
-#include "query/record_cache.hpp"
+#include "search/memory/record_cache.hpp"
 
 namespace aides {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "json/record_reader.hpp"
+#include "io/record_reader.hpp"
 
 namespace aides::json_io::at {
 

@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "query/doc_sets.hpp"
+#include "search/memory/doc_sets.hpp"
 
 namespace aides {
 

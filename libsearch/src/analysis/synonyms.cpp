@@ -1,4 +1,4 @@
-#include "query/synonyms.hpp"
+#include "analysis/synonyms.hpp"
 
 #include <aides/errors.hpp>
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches the national geography (@etalab/decoupage-administratif, COG 2026, Licence Ouverte 2.0)
 # with `npm pack`, checks it against the integrity published on the npm registry for 6.0.0,
-# and unpacks its data/ into DEST/npm. Usage: corpus/fetch-geography.sh DEST
+# and unpacks its data/ into DEST/npm. Usage: scripts/fetch-geography.sh DEST
 set -euo pipefail
 dest=${1:?usage: fetch-geography.sh DEST}
 package="@etalab/decoupage-administratif@6.0.0"

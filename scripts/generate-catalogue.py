@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Deterministic generator of synthetic aids in the canonical JSON Lines format, for benchmarks.
 
-    corpus/generate.py --count 100000 --out /tmp/aides-100k.jsonl
-    corpus/generate.py --count 1000000 --seed 7 --out /tmp/aides-1m.jsonl --geography build/geo/geography.tsv
+    scripts/generate-catalogue.py --count 100000 --out /tmp/aides-100k.jsonl
+    scripts/generate-catalogue.py --count 1000000 --seed 7 --out /tmp/aides-1m.jsonl --geography build/geo/geography.tsv
 
 The same arguments always give the same bytes. The aids are spread over the real geography
 (build/geo/geography.tsv: regions, departments, EPCIs, communes weighted by population), the

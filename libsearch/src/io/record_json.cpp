@@ -1,4 +1,4 @@
-#include "json/record_json.hpp"
+#include "io/record_json.hpp"
 
 #include <aides/errors.hpp>
 

@@ -1,4 +1,4 @@
-#include "query/doc_sets.hpp"
+#include "search/memory/doc_sets.hpp"
 
 #include <algorithm>
 

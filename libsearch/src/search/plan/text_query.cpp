@@ -1,4 +1,4 @@
-#include "query/text_query.hpp"
+#include "search/plan/text_query.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "json/record_reader.hpp"
+#include "io/record_reader.hpp"
 
 #include <aides/errors.hpp>
 
@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "analysis/text_utils.hpp"
-#include "json/at_import.hpp"
-#include "json/record_json.hpp"
+#include "io/at_import.hpp"
+#include "io/record_json.hpp"
 
 namespace aides {
 namespace json_io {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "query/synonyms.hpp"
+#include "analysis/synonyms.hpp"
 
 namespace aides {
 

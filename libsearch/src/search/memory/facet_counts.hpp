@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "index/index_store.hpp"
-#include "query/doc_sets.hpp"
+#include "search/memory/doc_sets.hpp"
 
 namespace aides {
 

@@ -1,4 +1,4 @@
-#include "query/facet_counts.hpp"
+#include "search/memory/facet_counts.hpp"
 
 #include <algorithm>
 #include <string_view>
