@@ -157,10 +157,20 @@ function deadlineText(aid) {
 }
 function typeLabels(aid) { return (aid.aid_types || []).map((t) => labels.types[t] || t); }
 function backers(aid) { return (aid.financers || []).join(", "); }
-function whyText(why) {
+const SCALE_WHY = {
+  commune: "la commune", epci: "l’intercommunalité", department: "le département", region: "la région",
+  adhoc: "la liste de communes", mainland: "la France métropolitaine", overseas: "l’outre-mer",
+  country: "toute la France", continent: "l’Europe",
+};
+function whyText(why, aid) {
   if (!why) return "";
   const parts = [];
-  if (why.perimeter) parts.push(`territoire : ${why.perimeter}`);
+  if (why.perimeter) {
+    // `epci:242900801 via commune 29103`: the aid's perimeter, named, and how it covers the place.
+    const scale = why.perimeter.split(":")[0];
+    const where = SCALE_WHY[scale] || scale;
+    parts.push(["country", "continent", "mainland", "overseas"].includes(scale) ? `ouverte à ${where}` : `ouverte à ${where} ${aid.perimeter_name || ""}`.trim());
+  }
   const words = Object.values(why.matched || {}).flat();
   if (words.length) parts.push(`mots trouvés : ${[...new Set(words)].join(", ")}`);
   return parts.length ? `Pourquoi cette aide : ${parts.join(" ; ")}` : "";
@@ -180,7 +190,7 @@ function card(aid, state) {
           el("div", { class: "fr-card__end" },
             el("p", { class: "fr-card__detail fr-icon-map-pin-2-line", text: aid.perimeter_name || aid.perimeter }),
             el("p", { class: "fr-card__detail fr-icon-calendar-line", text: deadlineText(aid) }),
-            aid.why ? el("p", { class: "fr-card__detail carte__pourquoi", text: whyText(aid.why) }) : null)))));
+            aid.why ? el("p", { class: "fr-card__detail carte__pourquoi", text: whyText(aid.why, aid) }) : null)))));
 }
 
 function pagination(count, state) {

@@ -34,11 +34,11 @@ def build_index(path, *inputs):
 class Server:
     """One aides-serve process; its stderr (the access log) goes to a file."""
 
-    def __init__(self, index_dir, log_path, *extra):
+    def __init__(self, index_dir, log_path, *extra, threads=4):
         self.log_path = Path(log_path)
         self.log = open(self.log_path, "w", encoding="utf-8")
         self.process = subprocess.Popen([str(BIN / "aides-serve"), "--db", str(index_dir),
-                                         "--listen", "127.0.0.1:0", "--threads", "4", *extra],
+                                         "--listen", "127.0.0.1:0", "--threads", str(threads), *extra],
                                         stdout=subprocess.PIPE, stderr=self.log, text=True)
         ready, _, _ = select.select([self.process.stdout], [], [], 60)
         first = self.process.stdout.readline() if ready else ""

@@ -86,3 +86,40 @@ def test_sigterm_finishes_the_request_in_flight_and_exits_0(tmp_path):
         assert refused
     finally:
         server.stop()
+
+
+def exchange(conn, path):
+    """Sends a GET on an open connection and reads one answer: (status line, body)."""
+    conn.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head.split(b"\r\n")[0].decode(), body
+
+
+def test_connections_beyond_the_pool_and_its_queue_get_503(tmp_path):
+    index = tmp_path / "idx"
+    build_index(index, CORPUS / "aides.jsonl")
+    server = Server(index, tmp_path / "access.log", "--max-pending", "1", threads=1)
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as kept:
+            assert exchange(kept, "/api/status/")[0].endswith("200 OK")  # the only worker now waits on it
+            with socket.create_connection(("127.0.0.1", server.port), timeout=20) as queued:
+                time.sleep(0.3)  # accepted and queued
+                with socket.create_connection(("127.0.0.1", server.port), timeout=20) as refused:
+                    status, body = exchange(refused, "/api/status/")
+                    assert " 503 " in status and "busy" in json.loads(body)["error"]
+                kept.close()  # frees the worker for the queued connection
+                assert exchange(queued, "/api/status/")[0].endswith("200 OK")
+    finally:
+        assert server.stop() == 0

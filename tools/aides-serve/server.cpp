@@ -164,37 +164,30 @@ int run_serve(const ServeParams& params, std::ostream& out, std::ostream& err) {
     });
 
     server.Get("/api/.*", [&](const httplib::Request& req, httplib::Response& res) {
-        // A reply that depends only on the index revision and the day is named by both.
+        // A reply that depends only on the index revision and the day is named by both. The
+        // revision is read first: a commit in between only makes the tag older than the body.
         std::string etag;
         try {
-            etag = "\"r" + std::to_string(api.status().revision) + "-" + utc_now("%Y%m%d") + "\"";
+            // The commit time too: an index rebuilt from nothing starts its revisions again.
+            IndexStatus status = api.status();
+            etag = "\"r" + std::to_string(status.revision) + "-" + std::to_string(status.committed_at) + "-" +
+                   utc_now("%Y%m%d") + "\"";
         } catch (const Error&) {
             etag.clear();  // unreadable index: the answer below says so
         }
-        bool conditional = !etag.empty() && req.get_header_value("If-None-Match") == etag && req.path != "/api/status/";
-        Params query(req.params.begin(), req.params.end());
-        if (conditional) {
-            // Validate without searching: a 304 only for what would be cacheable, i.e. not errors.
-            Reply reply = api.handle(req.path, query, base_url_of(req, params));
-            if (reply.cacheable) {
-                res.status = 304;
-                res.set_header("ETag", etag);
-                res.set_header("Cache-Control", "public, max-age=60");
-                return;
-            }
-            res.status = reply.status;
-            res.set_content(reply.body, reply.content_type);
-            return;
-        }
-        Reply reply = api.handle(req.path, query, base_url_of(req, params));
-        res.status = reply.status;
-        res.set_content(reply.body, reply.content_type);
+        Reply reply = api.handle(req.path, Params(req.params.begin(), req.params.end()), base_url_of(req, params));
         if (reply.cacheable && !etag.empty()) {
             res.set_header("ETag", etag);
             res.set_header("Cache-Control", "public, max-age=60");
+            if (req.get_header_value("If-None-Match") == etag) {
+                res.status = 304;  // answered (errors never are 304), but the client's copy is this one
+                return;
+            }
         } else {
             res.set_header("Cache-Control", "no-store");
         }
+        res.status = reply.status;
+        res.set_content(reply.body, reply.content_type);
     });
 
     if (!params.web_dir.empty() && std::filesystem::is_directory(params.web_dir)) {
