@@ -4,7 +4,7 @@ const PAGE_SIZE = 10;
 const $ = (id) => document.getElementById(id);
 const portalSlug = (location.pathname.match(/^\/portails\/([a-z0-9-]+)\/?$/) || [])[1] || "";
 const base = portalSlug ? `/portails/${portalSlug}/` : "/";
-const labels = { types: {}, themes: [], themeNames: {} };
+const labels = { types: {}, themes: [], programs: {} };
 
 async function api(path, params) {
   const query = params ? "?" + params.toString() : "";
@@ -255,6 +255,14 @@ async function render(state, moveFocus) {
   }
 }
 
+// Descriptions are HTML from the catalogue: their paragraphs' text is shown, never their markup.
+function paragraphs(html, fallback) {
+  const body = new DOMParser().parseFromString(html || "", "text/html").body;
+  const blocks = [...body.querySelectorAll("p, li")].map((node) => node.textContent.trim()).filter(Boolean);
+  const texts = blocks.length ? blocks : [body.textContent.trim() || fallback];
+  return texts.map((text) => el("p", { text }));
+}
+
 async function showAid(state, moveFocus) {
   $("zone-resultats").hidden = true;
   const fiche = $("fiche");
@@ -266,11 +274,10 @@ async function showAid(state, moveFocus) {
     $("fiche-tags").replaceChildren(...typeLabels(aid).map((label) => el("p", { class: "fr-tag", text: label })));
     const rows = [["Porteurs", backers(aid)], ["Instructeurs", (aid.instructors || []).join(", ")],
                   ["Territoire", aid.perimeter_name || aid.perimeter], ["Échéance", deadlineText(aid).replace("Date limite : ", "")],
-                  ["Programmes", (aid.programs || []).join(", ")]];
+                  ["Programmes", (aid.programs || []).map((p) => labels.programs[p] || p).join(", ")]];
     $("fiche-infos").replaceChildren(...rows.filter(([, value]) => value).flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]));
-    // Descriptions are HTML from the catalogue: shown as text, never run.
-    $("fiche-description").textContent = new DOMParser().parseFromString(aid.description || "", "text/html").body.textContent;
-    $("fiche-eligibilite").textContent = new DOMParser().parseFromString(aid.eligibility || "", "text/html").body.textContent || "Non précisées.";
+    $("fiche-description").replaceChildren(...paragraphs(aid.description, "Non précisée."));
+    $("fiche-eligibilite").replaceChildren(...paragraphs(aid.eligibility, "Non précisées."));
     $("fiche-lien").replaceChildren(aid.url ? el("a", { class: "fr-link", href: aid.url, rel: "noopener", text: "Voir la fiche d’origine" }) : "");
     fiche.hidden = false;
     if (moveFocus) $("fiche-titre").focus();
@@ -287,6 +294,7 @@ async function start() {
     api("/api/aids/types/"), api("/api/themes/"), api("/api/programs/")]);
   for (const t of types) labels.types[t.id] = t.name;
   labels.themes = themes;
+  for (const p of programs) labels.programs[p.id] = p.name;
   $("programme").append(...programs.map((p) => el("option", { value: p.id, text: `${p.name} (${p.count})` })));
   if (portalSlug) {
     const portal = await api(`/api/portals/${portalSlug}/`);
