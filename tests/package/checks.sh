@@ -16,7 +16,8 @@ build_tree_results() {
   local db=$work/oracle-index
   rm -rf "$db"
   "$build/bin/aides-index" --db "$db" --input "$source_dir/corpus/aides.jsonl" \
-    --adhoc pvd="$source_dir/corpus/adhoc/pvd-extrait.txt" >/dev/null
+    --adhoc pvd="$source_dir/corpus/adhoc/pvd-extrait.txt" >"$work/oracle-index.log" 2>&1 \
+    || { cat "$work/oracle-index.log"; fail "the build tree's aides-index failed"; }
   "$build/bin/aides-search" --db "$db" --commune 29103 --size 100 --format json
   "$build/bin/aides-search" --db "$db" renovation energetique --size 100 --format json
 }
@@ -27,7 +28,8 @@ build_tree_results() {
 check_tools() {
   local prefix=$1 data=$1/share/aides db=$work/index-$RANDOM
   "$prefix/bin/aides-search" --help | grep -q -- '--db' || fail "$prefix/bin/aides-search --help does not describe --db"
-  "$prefix/bin/aides-index" --db "$db" --input "$data/aides.jsonl" --adhoc pvd="$data/adhoc/pvd-extrait.txt" >/dev/null
+  "$prefix/bin/aides-index" --db "$db" --input "$data/aides.jsonl" --adhoc pvd="$data/adhoc/pvd-extrait.txt" >"$db.log" 2>&1 \
+    || { cat "$db.log"; fail "$prefix/bin/aides-index failed on its own data"; }
   local got expected
   got=$("$prefix/bin/aides-search" --db "$db" --commune 29103 --size 100 --format json
         "$prefix/bin/aides-search" --db "$db" renovation energetique --size 100 --format json)
@@ -45,8 +47,8 @@ check_tools() {
   # ... and AIDES_DATA_DIR, when set, is where it looks.
   mkdir -p "$work/elsewhere"
   cp "$work/taxonomy.json.hidden" "$work/elsewhere/taxonomy.json"
-  AIDES_DATA_DIR=$work/elsewhere "$prefix/bin/aides-index" --db "$work/index-elsewhere" --input "$data/aides.jsonl" >/dev/null \
-    || fail "$prefix: aides-index did not take the taxonomy of AIDES_DATA_DIR"
+  AIDES_DATA_DIR=$work/elsewhere "$prefix/bin/aides-index" --db "$work/index-elsewhere" --input "$data/aides.jsonl" \
+    >"$work/index-elsewhere.log" 2>&1 || { cat "$work/index-elsewhere.log"; fail "$prefix: aides-index did not take the taxonomy of AIDES_DATA_DIR"; }
   mv "$work/taxonomy.json.hidden" "$data/taxonomy.json"
 }
 
