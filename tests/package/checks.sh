@@ -27,7 +27,9 @@ build_tree_results() {
 # their taxonomy they fail naming PREFIX's; AIDES_DATA_DIR points them elsewhere.
 check_tools() {
   local prefix=$1 data=$1/share/aides db=$work/index-$RANDOM
-  "$prefix/bin/aides-search" --help | grep -q -- '--db' || fail "$prefix/bin/aides-search --help does not describe --db"
+  local help
+  help=$("$prefix/bin/aides-search" --help) || fail "$prefix/bin/aides-search --help failed"
+  grep -q -- '--db' <<<"$help" || fail "$prefix/bin/aides-search --help does not describe --db"
   "$prefix/bin/aides-index" --db "$db" --input "$data/aides.jsonl" --adhoc pvd="$data/adhoc/pvd-extrait.txt" >"$db.log" 2>&1 \
     || { cat "$db.log"; fail "$prefix/bin/aides-index failed on its own data"; }
   local got expected
