@@ -110,15 +110,77 @@ std::string percent_encoded(const std::string& text) {
     return out;
 }
 
-// The search's URL at another page: the same parameters, in their order, `page` replaced.
-std::string page_url(const std::string& base_url, const Params& params, int page) {
+// The parameters as a query string, in their order, without `skipped`.
+std::string query_string(const Params& params, const std::string& skipped = {}) {
     std::string query;
     for (const auto& [name, value] : params) {
-        if (name == "page") continue;
+        if (name == skipped) continue;
         query += (query.empty() ? "" : "&") + percent_encoded(name) + "=" + percent_encoded(value);
     }
+    return query;
+}
+
+// The search's URL at another page: the same parameters, in their order, `page` replaced.
+std::string page_url(const std::string& base_url, const Params& params, int page) {
+    std::string query = query_string(params, "page");
     query += (query.empty() ? "" : "&") + std::string("page=") + std::to_string(page);
     return base_url + "/api/aids/?" + query;
+}
+
+// Text for XML content and attribute values: the five markup characters escaped, and the
+// control characters XML 1.0 forbids (records imported from elsewhere may hold them) dropped.
+std::string xml_escaped(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+                out += c;
+        }
+    }
+    return out;
+}
+
+// Whether `text` is a YYYY-MM-DD that is a real day.
+bool valid_day(const std::string& text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+    std::chrono::year_month_day day{std::chrono::year(std::stoi(text.substr(0, 4))),
+                                    std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
+                                    std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
+    return day.ok();
+}
+
+// The day an aid last changed: the later of its publication and update dates (dates or
+// date-times, compared by their day), empty when it has neither.
+std::string changed_day(const Aid& aid) {
+    return std::max(aid.date_published.substr(0, std::min<std::size_t>(10, aid.date_published.size())),
+                    aid.date_updated.substr(0, std::min<std::size_t>(10, aid.date_updated.size())));
+}
+
+// The first `limit` characters of a description as plain text, cut at a word.
+std::string summary_of(const Aid& aid, std::size_t limit = 400) {
+    std::string text = Analyzer::strip_html(aid.description.empty() ? aid.name : aid.description);
+    std::string out;
+    bool space = false;
+    for (char c : text) {  // runs of white space as one space
+        if (std::isspace(static_cast<unsigned char>(c))) space = !out.empty();
+        else {
+            if (space) out += ' ';
+            space = false;
+            out += c;
+        }
+    }
+    if (out.size() <= limit) return out;
+    std::size_t cut = out.rfind(' ', limit);
+    return out.substr(0, cut == std::string::npos ? limit : cut) + " …";
 }
 
 // A programme's name from its slug, as the index keeps programmes by slug only.
@@ -219,6 +281,7 @@ Reply Api::route(const std::string& path, const Params& params, const std::strin
         return rest;
     };
     if (p == "/api/aids/") return search(params, base_url);
+    if (p == "/api/aids/feed/") return feed(params, base_url);
     if (p == "/api/aids/audiences/") return json_reply(200, vocabulary_json("targeted_audiences"), true);
     if (p == "/api/aids/types/") return json_reply(200, vocabulary_json("aid_types"), true);
     if (p == "/api/aids/steps/") return json_reply(200, vocabulary_json("mobilization_steps"), true);
@@ -268,6 +331,65 @@ Reply Api::search(const Params& params, const std::string& base_url) const {
     for (auto& [key, value] : library.items())
         if (!out.contains(key)) out[key] = std::move(value);
     return json_reply(200, out, true);
+}
+
+Reply Api::feed(const Params& params, const std::string& base_url) const {
+    auto since = value_of(params, "since", limits_);
+    if (!since) throw UsageError("parameter since is required (YYYY-MM-DD)", "since");
+    if (!valid_day(*since)) throw UsageError("parameter since expects a date YYYY-MM-DD, got \"" + *since + "\"", *since);
+    int entries_wanted = int_of(params, "size", static_cast<int>(limits_.max_size), 1, static_cast<int>(limits_.max_size), limits_);
+    SearchRequest request = search_request(params, portals_dir_, limits_);
+    // Newest publications first; the aids of the search are read by pages of 1000, at most
+    // `max_feed_pages` of them, and kept when published or updated since the date.
+    constexpr int max_feed_pages = 10;
+    request.order = Order::published;
+    request.size = 1000;
+    request.snippets = false;
+    request.facets = false;
+    request.explain = false;
+    std::vector<Aid> changed;
+    for (int page = 1; page <= max_feed_pages; ++page) {
+        request.page = page;
+        SearchResponse response = searcher_.search(request);
+        for (auto& hit : response.results)
+            if (!changed_day(hit.aid).empty() && changed_day(hit.aid) >= *since) changed.push_back(std::move(hit.aid));
+        if (static_cast<std::size_t>(page) * 1000 >= response.count) break;
+    }
+    std::stable_sort(changed.begin(), changed.end(), [](const Aid& a, const Aid& b) {
+        std::string day_a = changed_day(a), day_b = changed_day(b);
+        return day_a != day_b ? day_a > day_b : a.id < b.id;
+    });
+    if (changed.size() > static_cast<std::size_t>(entries_wanted)) changed.resize(static_cast<std::size_t>(entries_wanted));
+
+    // Tag URIs (RFC 4151): the same search, or the same aid, keeps its id from feed to feed.
+    const std::string tag = "tag:aides-serve,2026:";
+    std::string query = query_string(params);
+    std::string self = base_url + "/api/aids/feed/?" + query;
+    std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+    xml += "  <id>" + xml_escaped(tag + "feed/?" + query) + "</id>\n";
+    xml += "  <title>" + xml_escaped("Aides publiées ou mises à jour depuis le " + *since) + "</title>\n";
+    xml += "  <updated>" + (changed.empty() ? *since : changed_day(changed.front())) + "T00:00:00Z</updated>\n";
+    xml += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" + xml_escaped(self) + "\"/>\n";
+    xml += "  <author><name>aides-serve</name></author>\n";
+    for (const Aid& aid : changed) {
+        bool web_page = aid.url.rfind("https://", 0) == 0 || aid.url.rfind("http://", 0) == 0;
+        std::string link = web_page ? aid.url : base_url + "/api/aids/" + percent_encoded(aid.id) + "/";
+        xml += "  <entry>\n";
+        xml += "    <id>" + xml_escaped(tag + "aid/" + percent_encoded(aid.id)) + "</id>\n";
+        xml += "    <title>" + xml_escaped(aid.name) + "</title>\n";
+        xml += "    <updated>" + changed_day(aid) + "T00:00:00Z</updated>\n";
+        if (!aid.date_published.empty())
+            xml += "    <published>" + aid.date_published.substr(0, 10) + "T00:00:00Z</published>\n";
+        xml += "    <link rel=\"alternate\" href=\"" + xml_escaped(link) + "\"/>\n";
+        xml += "    <summary type=\"text\">" + xml_escaped(summary_of(aid)) + "</summary>\n";
+        xml += "  </entry>\n";
+    }
+    xml += "</feed>\n";
+    Reply reply;
+    reply.body = std::move(xml);
+    reply.content_type = "application/atom+xml; charset=utf-8";
+    reply.cacheable = true;
+    return reply;
 }
 
 Reply Api::aid(const std::string& id_or_slug) const {

@@ -52,6 +52,8 @@ class Api {
   private:
     Reply route(const std::string& path, const Params& params, const std::string& base_url) const;
     Reply search(const Params& params, const std::string& base_url) const;
+    /** The Atom feed of the search's aids published or updated since `since`, newest first. */
+    Reply feed(const Params& params, const std::string& base_url) const;
     Reply aid(const std::string& id_or_slug) const;
     Reply commune(const std::string& code) const;
     Reply perimeters(const Params& params) const;

@@ -24,6 +24,20 @@ std::string key(std::string_view text) {
     }
     return out;
 }
+
+// Another portal's slugs (Aides-territoires': `energies-dechets`, `espace-public`...) as keys of
+// one theme or category; an alias already naming another one is an error, never a silent pick.
+void add_aliases(const nlohmann::json& entry, const std::string& slug, std::map<std::string, std::string>& keys,
+                 const char* what, const std::string& source) {
+    if (!entry.contains("aliases")) return;
+    for (const auto& alias_json : entry.at("aliases")) {
+        std::string alias = alias_json.get<std::string>();
+        auto [it, added] = keys.emplace(key(alias), slug);
+        if (!added && it->second != slug)
+            throw DataError(std::string(what) + " alias \"" + alias + "\" of \"" + slug + "\" already names \"" +
+                                it->second + "\"", source, 0);
+    }
+}
 }  // namespace
 
 Taxonomy Taxonomy::parse(std::string_view json_text, const std::string& source) {
@@ -31,6 +45,7 @@ Taxonomy Taxonomy::parse(std::string_view json_text, const std::string& source) 
     taxonomy.text_ = std::string(json_text);
     try {
         auto document = nlohmann::json::parse(json_text);
+        std::vector<std::pair<const nlohmann::json*, std::string>> aliases;  // category entry, slug
         for (const auto& theme_json : document.at("themes")) {
             Theme theme{theme_json.at("slug"), theme_json.at("name"), {}};
             for (const auto& category_json : theme_json.at("categories")) {
@@ -42,12 +57,18 @@ Taxonomy Taxonomy::parse(std::string_view json_text, const std::string& source) 
                 taxonomy.category_keys_[key(category.name)] = category.slug;
                 taxonomy.category_keys_[key(theme.name + "|" + category.name)] = category.slug;
                 taxonomy.category_keys_[key(theme.slug + "|" + category.slug)] = category.slug;
+                aliases.push_back({&category_json, category.slug});
                 taxonomy.categories_[category.slug] = std::move(category);
             }
             taxonomy.theme_keys_[key(theme.slug)] = theme.slug;
             taxonomy.theme_keys_[key(theme.name)] = theme.slug;
             taxonomy.themes_[theme.slug] = std::move(theme);
         }
+        // After every own slug and name, so that an alias cannot shadow one.
+        for (const auto& theme_json : document.at("themes"))
+            add_aliases(theme_json, theme_json.at("slug"), taxonomy.theme_keys_, "theme", source);
+        for (const auto& [entry, slug] : aliases)
+            add_aliases(*entry, slug, taxonomy.category_keys_, "category", source);
     } catch (const nlohmann::json::exception& e) {
         throw DataError(std::string("bad taxonomy: ") + e.what(), source, 0);
     }
