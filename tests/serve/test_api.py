@@ -259,7 +259,8 @@ def test_openapi_document_describes_every_path(server):
     paths = schema["paths"]
     served = ["/api/aids/", "/api/aids/{id}/", "/api/communes/{code}/", "/api/perimeters/", "/api/themes/",
               "/api/programs/", "/api/backers/", "/api/aids/audiences/", "/api/aids/types/", "/api/aids/steps/",
-              "/api/aids/destinations/", "/api/schema/", "/api/status/", "/api/portals/", "/api/portals/{slug}/"]
+              "/api/aids/destinations/", "/api/schema/", "/api/status/", "/api/portals/", "/api/portals/{slug}/",
+              "/api/aids/feed/"]
     assert sorted(paths) == sorted(served)
     examples = {"{id}": "pvd-001", "{code}": "29103", "{slug}": "petites-villes-de-demain"}
     for path, item in paths.items():
@@ -270,6 +271,8 @@ def test_openapi_document_describes_every_path(server):
         concrete = path
         for placeholder, value in examples.items():
             concrete = concrete.replace(placeholder, value)
+        if path == "/api/aids/feed/":
+            concrete += "?since=2026-01-01"  # required
         assert server.get(concrete)[0] == 200, concrete
     # Every parameter /api/aids/ reads is documented, and the contract's names are all there.
     documented = {p["name"] for p in paths["/api/aids/"]["get"]["parameters"]}
