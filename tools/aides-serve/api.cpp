@@ -150,8 +150,8 @@ std::string xml_escaped(std::string_view text) {
 // Whether `text` is a YYYY-MM-DD that is a real day.
 bool valid_day(const std::string& text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (i != 4 && i != 7 && !std::isdigit(static_cast<unsigned char>(text[i]))) return false;
     std::chrono::year_month_day day{std::chrono::year(std::stoi(text.substr(0, 4))),
                                     std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
                                     std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
