@@ -101,3 +101,20 @@ TEST_F(Deadlines, APagePastTheEndSaysHowManyPagesThereAre) {
 }
 
 }  // namespace
+
+namespace {
+// The overseas collectivities keep the region perimeter the geography gives them: an aid on
+// region:987 reaches the communes of Polynésie française, and no other.
+TEST_F(Deadlines, AnAidOnAnOverseasCollectivitysRegionReachesItsCommunes) {
+    SearchRequest r = request(Order::relevance);
+    r.commune = "insee:98735";  // Papeete (98735 is also a postcode of three other communes)
+    EXPECT_EQ(test::ids(Searcher(dir_->str("idx")).search(r)),
+              (std::vector<std::string>{"com-987", "dl-soon", "dl-ongoing-future", "dl-later", "dl-stale", "dl-none"}));
+    r.commune.clear();
+    r.perimeter = "department:987";
+    EXPECT_EQ(test::ids(Searcher(dir_->str("idx")).search(r)).front(), "com-987");
+    r.perimeter = "region:975";
+    auto ids = test::ids(Searcher(dir_->str("idx")).search(r));
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), "com-987"), 0);
+}
+}  // namespace

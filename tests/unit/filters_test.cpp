@@ -20,7 +20,7 @@ class Filters : public oracle::CorpusSuite {
         std::vector<SearchRequest> out(4);
         out[1].commune = "29103";
         out[2].perimeter = "department:29";
-        out[3].commune = "97411";
+        out[3].commune = "insee:97411";  // also a postcode of other communes
         for (auto& r : out) {
             r.include_expired = true;
             r.today = kToday;

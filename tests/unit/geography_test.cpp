@@ -75,12 +75,13 @@ const Npm& npm() {
     return data;
 }
 
-// The contract's perimeters of a commune: itself, its EPCI, department, region (none in the
-// overseas collectivities, zone `com`), mainland or overseas, France, Europe.
+// The contract's perimeters of a commune: itself, its EPCI, department, region (in the overseas
+// collectivities, zone `com`, the collectivity's own code, as the npm data gives it), mainland or
+// overseas, France, Europe.
 std::set<std::string> expected_perimeters(const NpmCommune& c) {
     std::set<std::string> out = {"commune:" + c.code, "department:" + c.department, "country:FRA", "continent:EU"};
     if (!c.epci.empty()) out.insert("epci:" + c.epci);
-    if (c.zone != "com") out.insert("region:" + c.region);
+    out.insert("region:" + c.region);
     out.insert(c.zone == "metro" ? "mainland:FRA-MET" : "overseas:FRA-OM");
     return out;
 }
@@ -161,12 +162,11 @@ TEST(GeographyNational, PerimetersOfSampledCommunesMatchTheNpmData) {
             EXPECT_EQ(profile->epci->code, c.epci);
             EXPECT_EQ(profile->epci->name, npm().epci_names.at(c.epci));
         }
+        ASSERT_TRUE(profile->region) << code;
+        EXPECT_EQ(profile->region->code, c.region);
+        EXPECT_EQ(profile->region->name, npm().region_names.at(c.region));
         if (c.zone == "com") {
-            EXPECT_FALSE(profile->region) << code;
-        } else {
-            ASSERT_TRUE(profile->region) << code;
-            EXPECT_EQ(profile->region->code, c.region);
-            EXPECT_EQ(profile->region->name, npm().region_names.at(c.region));
+            EXPECT_EQ(c.region, c.department) << code;
         }
     }
     // The sample holds the exceptions it is meant to.
@@ -193,7 +193,7 @@ TEST(GeographyNational, EveryEpciHasTheDepartmentsAndRegionsOfItsMembers) {
         for (const auto& m : members) {
             const NpmCommune& c = npm().communes.at(m);
             expected.insert("department:" + c.department);
-            if (c.zone != "com") expected.insert("region:" + c.region);
+            expected.insert("region:" + c.region);
             expected.insert(c.zone == "metro" ? "mainland:FRA-MET" : "overseas:FRA-OM");
         }
         EXPECT_EQ(strings(g.ancestors({Scale::epci, siren})), expected) << siren;
@@ -243,17 +243,19 @@ TEST(GeographyNational, ContainmentAcrossScales) {
     EXPECT_FALSE(g.contains(P("commune:29103"), P("department:29")));
     EXPECT_TRUE(g.contains(P("department:29"), P("department:29")));
 
-    // DROM and COM: a region for the first, none for the second.
+    // DROM and COM: each a region; a COM's region is its own code, as the npm data gives it.
     EXPECT_EQ(strings(g.ancestors(P("department:974"))),
               (std::set<std::string>{"region:04", "overseas:FRA-OM", "country:FRA", "continent:EU"}));
     EXPECT_EQ(strings(g.ancestors(P("region:04"))), (std::set<std::string>{"overseas:FRA-OM", "country:FRA", "continent:EU"}));
     EXPECT_EQ(strings(g.ancestors(P("region:53"))), (std::set<std::string>{"mainland:FRA-MET", "country:FRA", "continent:EU"}));
     for (const char* com : {"975", "977", "978", "984", "986", "987", "988", "989"}) {
         EXPECT_TRUE(g.knows({Scale::department, com})) << com;
-        EXPECT_FALSE(g.knows({Scale::region, com})) << com;
+        EXPECT_TRUE(g.knows({Scale::region, com})) << com;
         EXPECT_EQ(strings(g.ancestors({Scale::department, com})),
-                  (std::set<std::string>{"overseas:FRA-OM", "country:FRA", "continent:EU"}))
+                  (std::set<std::string>{"region:" + std::string(com), "overseas:FRA-OM", "country:FRA", "continent:EU"}))
             << com;
+        EXPECT_TRUE(g.contains({Scale::region, com}, {Scale::department, com})) << com;
+        EXPECT_EQ(g.name_of({Scale::region, com}), npm().region_names.at(com));
         EXPECT_EQ(g.name_of({Scale::department, com}), npm().department_names.at(com));
     }
     EXPECT_EQ(strings(g.ancestors(P("country:FRA"))), (std::set<std::string>{"continent:EU"}));
@@ -404,7 +406,7 @@ TEST(GeographyNames, AmbiguousNameListsEveryCandidateWithItsCode) {
         EXPECT_EQ(e.value(), "Saint-Denis");
         EXPECT_NE(message.find("ambiguous"), std::string::npos) << message;
         for (const auto& code : expected) EXPECT_NE(message.find(code + " Saint-Denis"), std::string::npos) << message;
-        EXPECT_NE(message.find("(974)"), std::string::npos) << message;
+        EXPECT_NE(message.find("(La Réunion, 974)"), std::string::npos) << message;
     }
 }
 

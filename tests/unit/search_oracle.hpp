@@ -48,7 +48,7 @@ inline std::vector<std::string> read_code_list(const std::string& path) {
 
 // ------------------------------------------------------------------------------- geography
 struct CommuneInfo {
-    std::string code, name, department, region, epci;  // region empty in the overseas collectivities
+    std::string code, name, department, region, epci;  // an overseas collectivity's region is its own code
     std::string zone;                                   // metro, drom or com (npm words)
     bool overseas() const { return zone != "metro"; }
 };
@@ -65,7 +65,7 @@ class Geo {
             info.name = c.value("nom", "");
             info.department = c.value("departement", "");
             info.zone = c.value("zone", "");
-            if (info.zone != "com") info.region = c.value("region", "");
+            info.region = c.value("region", "");  // 975...989 for the overseas collectivities, as given
             communes_[info.code] = info;
         }
         for (const auto& e : read_json(npm_dir + "/epci.json")) {

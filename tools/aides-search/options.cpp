@@ -30,7 +30,7 @@ po::options_description describe() {
     options.add_options()
         ("help,h", "show this help and exit")
         ("db", text()->value_name("DIR"), "index directory built by aides-index; e.g. --db idx")
-        ("commune", text()->value_name("CODE"), "INSEE code, postcode or name (today's or a former one), with its department when shared; insee:CODE or cp:CODE when five digits read both ways; implies --audience commune; e.g. --commune 29103, --commune Landerneau, --commune \"Moulins (03)\", --commune \"Moulins, Allier\", --commune Hesdin, --commune insee:71500, --commune cp:71500")
+        ("commune", text()->value_name("CODE"), "INSEE code, postcode or name (today's or a former one), with its department when shared; insee:CODE or cp:CODE when five digits read both ways; implies --audience commune; e.g. --commune 29103, --commune Landerneau, --commune \"Moulins (03)\", --commune \"Moulins, Allier\", --commune Hesdin, --commune insee:71500, --commune cp:13016")
         ("perimeter", text()->value_name("SCALE:CODE"), "any perimeter, with the wider and narrower ones; e.g. --perimeter department:29, --perimeter epci:242900801, --perimeter adhoc:pvd")
         ("audience", list()->value_name("A"), "targeted audience: commune epci department region special association private_person farmer private_sector public_cies public_org researcher; e.g. --audience epci")
         ("theme", list()->value_name("SLUG"), "theme (any of its categories); e.g. --theme mobilite-transports")
@@ -80,7 +80,8 @@ std::string search_help() {
            "  aides-search --db idx --commune Landerneau --theme mobilite-transports \\\n"
            "      --aid-type financial_group\n"
            "  aides-search --db idx --perimeter department:29 --facets --format json\n"
-           "  aides-search --db idx --commune 29103 --order deadline --apply-before 2027-03-31\n"
+           "  aides-search --db idx --commune 29103 --order deadline \\\n"
+           "      --apply-before 2027-03-31\n"
            "  aides-search --db idx --commune 29103 '\"centre-bourg\", friche -commerce'\n"
            "  aides-search --db idx --commune \"Moulins (03)\" --format table --long\n"
            "  aides-search --db idx --profile 29103\n\n"

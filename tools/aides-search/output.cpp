@@ -99,9 +99,19 @@ std::string perimeter_of(const Aid& aid, const Geography& geography) {
     return aid.perimeter;
 }
 
-std::string types_of(const Aid& aid) {
+// The French labels of the aid's types; `brief`: shortened for a narrow column.
+std::string types_of(const Aid& aid, bool brief = false) {
+    static const std::pair<std::string_view, std::string_view> short_labels[] = {
+        {"recoverable_advance", "Avance"}, {"cee", "CEE"}, {"other", "Autre"}, {"technical_engineering", "Ing. tech."},
+        {"financial_engineering", "Ing. fin."}, {"legal_engineering", "Ing. jur."}};
     std::string out;
-    for (const auto& t : aid.aid_types) out += (out.empty() ? "" : ", ") + french_label("aid_types", t);
+    for (const auto& t : aid.aid_types) {
+        std::string label = french_label("aid_types", t);
+        if (brief)
+            for (const auto& [value, shorter] : short_labels)
+                if (t == value) label = shorter;
+        out += (out.empty() ? "" : ", ") + label;
+    }
     return out.empty() ? "-" : out;
 }
 
@@ -115,6 +125,7 @@ std::string deadline_of(const Aid& aid, const std::string& today) {
 // The columns' widths: the name takes what the others leave.
 struct Widths {
     std::size_t id = 2, name = 3, backer = 6, perimeter = 0, deadline = 10, types = 5;
+    bool brief_types = false;
 };
 
 Widths layout(const SearchResponse& response, const Geography& geography, std::size_t width) {
@@ -133,10 +144,20 @@ Widths layout(const SearchResponse& response, const Geography& geography, std::s
     // The perimeter only where there is room for it.
     w.perimeter = width >= 110 ? std::min<std::size_t>(w.perimeter, 30) : 0;
     auto others = [&] { return w.id + w.backer + (w.perimeter ? w.perimeter + 2 : 0) + w.deadline + w.types + 2 * 4; };
-    const std::size_t name_min = 24;
-    // Narrow terminal: the types, then the backer give way to the name, down to a floor.
-    while (others() + name_min > width && w.types > 12) --w.types;
-    while (others() + name_min > width && w.backer > 12) --w.backer;
+    // The name matters most: three eighths of the width at least; the types (shortened), then
+    // the backer and the id give way to it, down to a floor.
+    const std::size_t name_min = std::max<std::size_t>(20, width * 3 / 8);
+    if (others() + name_min > width) {
+        w.brief_types = true;
+        w.types = 5;
+        for (const auto& hit : response.results) w.types = std::max(w.types, code_points(types_of(hit.aid, true)));
+        w.types = std::min<std::size_t>(w.types, 30);
+    }
+    while (others() + name_min > width && w.types > 16) --w.types;
+    while (others() + name_min > width && w.backer > 14) --w.backer;
+    while (others() + name_min > width && w.types > 11) --w.types;
+    while (others() + name_min > width && w.backer > 10) --w.backer;
+    while (others() + name_min > width && w.types > 6) --w.types;
     while (others() + name_min > width && w.id > 8) --w.id;
     w.name = width > others() ? std::min(width - others(), name_wanted) : 3;
     return w;
@@ -174,7 +195,7 @@ void print_table(const SearchResponse& response, const Geography& geography, std
         row("ID", "AID", "BACKER", "PERIMETER", "DEADLINE", "TYPES");
         for (const auto& hit : response.results) {
             row(hit.aid.id, hit.aid.name, backer_of(hit.aid), perimeter_of(hit.aid, geography), deadline_of(hit.aid, response.today),
-                types_of(hit.aid));
+                types_of(hit.aid, w.brief_types));
             if (!options.long_form) continue;
             const std::size_t inner = width - 4;
             if (!w.perimeter) line("    perimeter: " + perimeter_of(hit.aid, geography));

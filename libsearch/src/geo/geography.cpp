@@ -838,7 +838,7 @@ CommuneResolution Geography::resolve(std::string_view query) const {
     const Data& data = *data_;
     const std::string input(text::trim(query));
     auto fail = [&](const std::string& message) -> CommuneResolution { throw UsageError(message, input); };
-    if (input.empty()) return fail("empty commune (give an INSEE code, a name or a postcode)");
+    if (input.empty()) return fail("unknown commune \"\": empty (give an INSEE code, a name or a postcode)");
     auto describe = [&](const CommuneRecord& c) {
         auto d = data.departments.find(c.department);
         return std::string(c.code) + " " + std::string(c.name) + " (" +
