@@ -217,7 +217,9 @@ TEST_F(Cli, IntegerIdsAndLabelsComeOutAsMachineValues) {
 
 TEST_F(Cli, TableShowsTheAidNames) {
     json response = search_json({"--commune", "29103", "--today", kToday});
-    CommandResult table = search({"--commune", "29103", "--today", kToday, "--format", "table"});
+    // Wide enough for every name whole (the table shortens names to fit the terminal).
+    CommandResult table = test::run_command({"/usr/bin/env", "COLUMNS=250", test::bin("aides-search"), "--db", db(), "--commune",
+                                             "29103", "--today", kToday, "--format", "table"});
     ASSERT_EQ(table.status, 0) << table.err;
     for (const auto& hit : response["results"])
         EXPECT_NE(table.out.find(hit["name"].get<std::string>()), std::string::npos) << hit["name"] << "\n" << table.out;

@@ -32,7 +32,10 @@ class Eligibility : public oracle::CorpusSuite {
 
     static SearchRequest for_commune(const std::string& code, bool include_expired = true) {
         SearchRequest r;
-        r.commune = "insee:" + code;  // an INSEE code that is also a postcode is not ambiguous
+        // An INSEE code is written insee:CODE (five digits may also be some other commune's
+        // postcode); a name, or a code no commune has, as it is.
+        bool known_code = test::national_geography().profile(code).has_value();
+        r.commune = known_code ? "insee:" + code : code;
         r.include_expired = include_expired;
         r.today = kToday;
         r.size = 1000;

@@ -177,12 +177,14 @@ TEST(GeographyNational, PerimetersOfSampledCommunesMatchTheNpmData) {
 }
 
 TEST(GeographyNational, ConverterOutputIsTheNpmDataExactly) {
-    // aides-geo-convert wrote geography.tsv from the npm directory: converting again gives the
-    // same bytes, and loading then serialising is the identity.
+    // aides-geo-convert wrote geography.tsv from the npm directory (and release 2.0.0 beside it,
+    // for the former names): converting again gives the same bytes, and loading then serialising
+    // is the identity.
     std::string file = test::read_file(test::geography_file());
-    EXPECT_EQ(Geography::from_npm(test::npm_data_dir()).serialize(), file);
+    std::string older = test::npm_data_dir() + "-2022";
+    EXPECT_EQ(Geography::from_npm(test::npm_data_dir(), {older}).serialize(), file);
     EXPECT_EQ(test::national_geography().serialize(), file);
-    EXPECT_EQ(file.substr(0, file.find('\n')), "#aides-geography\t1\t@etalab/decoupage-administratif@6.0.0");
+    EXPECT_EQ(file.substr(0, file.find('\n')), "#aides-geography\t2\t@etalab/decoupage-administratif@6.0.0");
 }
 
 TEST(GeographyNational, EveryEpciHasTheDepartmentsAndRegionsOfItsMembers) {
@@ -380,15 +382,24 @@ TEST(GeographyNames, ResolvesCodesNamesAndPostcodes) {
     } catch (const aides::UsageError& e) {
         EXPECT_NE(std::string(e.what()).find("29103 Landerneau"), std::string::npos) << e.what();
     }
-    // A postcode of one commune only resolves to it: the first such postcode of Brest.
+    // A postcode of one commune that is no INSEE code (today's or a former one) resolves to it;
+    // Brest's 29200 is also a former INSEE code, now Morlaix's: ambiguous, unless cp: says which.
+    std::set<std::string> former_codes;
+    for (const auto& f : g.former_communes())
+        if (f.code != f.current) former_codes.insert(f.code);
     std::map<std::string, std::vector<std::string>> by_postcode;
     for (const auto& [code, c] : npm().communes)
         for (const auto& p : c.postcodes) by_postcode[p].push_back(code);
-    std::string unique;
-    for (const auto& p : npm().communes.at("29019").postcodes)
-        if (by_postcode[p].size() == 1 && unique.empty()) unique = p;
-    ASSERT_FALSE(unique.empty());
-    EXPECT_EQ(g.resolve_commune(unique), "29019");
+    std::size_t unique = 0;
+    for (const auto& [postcode, communes] : by_postcode) {
+        if (communes.size() != 1 || npm().communes.count(postcode) || former_codes.count(postcode)) continue;
+        ++unique;
+        EXPECT_EQ(g.resolve_commune(postcode), communes.front()) << postcode;
+    }
+    EXPECT_GT(unique, 1000u);
+    EXPECT_THROW(g.resolve_commune("29200"), aides::UsageError);
+    EXPECT_EQ(g.resolve_commune("cp:29200"), "29019");
+    EXPECT_EQ(g.resolve_commune("insee:29200"), "29151");
 }
 
 TEST(GeographyNames, AmbiguousNameListsEveryCandidateWithItsCode) {
@@ -532,7 +543,7 @@ TEST(GeographyFile, BadFilesNameTheLine) {
         "C\t29103\tLanderneau\t29\t53\t242900801\t16363\t29800\tmainland\n",
         "mini.tsv");
     EXPECT_EQ(small.commune_count(), 1u);
-    EXPECT_EQ(small.serialize(), "#aides-geography\t1\ttest\nR\t53\tBretagne\nD\t29\t53\tFinistère\tmainland\nE\t242900801\tCA\n"
+    EXPECT_EQ(small.serialize(), "#aides-geography\t2\ttest\nR\t53\tBretagne\nD\t29\t53\tFinistère\tmainland\nE\t242900801\tCA\n"
                                  "C\t29103\tLanderneau\t29\t53\t242900801\t16363\t29800\tmainland\n");
 }
 

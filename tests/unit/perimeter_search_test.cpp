@@ -310,7 +310,7 @@ TEST_F(PerimeterSearch, ProfileIsTheContractForm) {
     EXPECT_EQ(contract_keys_found, contract);
 
     // A COM: its own region; a commune outside any EPCI: epci null.
-    json papeete = json::parse(aides::to_json(searcher_->profile("98735")));
+    json papeete = json::parse(aides::to_json(searcher_->profile("insee:98735")));
     EXPECT_EQ(papeete["region"], (json{{"code", "987"}, {"name", "Polynésie française"}}));
     EXPECT_TRUE(papeete["epci"].is_null());
     EXPECT_EQ(papeete["zone"], "overseas");
