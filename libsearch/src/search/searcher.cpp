@@ -612,8 +612,9 @@ Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, Context& c
     why.filters = plan.filters_passed;
     for (auto& f : why.filters)
         if (f.rfind("open on", 0) == 0)
-            f += aid.submission_deadline ? " (deadline " + *aid.submission_deadline + ")"
-                                         : aid.recurrence == "ongoing" ? " (ongoing)" : " (no deadline)";
+            f += aid.recurrence == "ongoing" && (!aid.submission_deadline || *aid.submission_deadline < plan.today) ? " (ongoing)"
+                 : aid.submission_deadline ? " (deadline " + *aid.submission_deadline + ")"
+                                           : " (no deadline)";
     if (!plan.parsed.empty()) {
         for (const TextField& field : text_fields(aid, catalogue.taxonomy)) {
             if (field.text.empty()) continue;
