@@ -19,10 +19,12 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The national geography, fetched once with npm and converted into the compact form.
+# The national geography, fetched once with npm and converted into the compact form (again when
+# the converter is newer than it).
 geography: build
 	@scripts/fetch-geography.sh $(BUILD)/geo
-	@[ -s $(GEO) ] || $(BUILD)/bin/aides-geo-convert $(BUILD)/geo/npm $(GEO)
+	@[ -s $(GEO) ] && [ $(GEO) -nt $(BUILD)/bin/aides-geo-convert ] || \
+	  $(BUILD)/bin/aides-geo-convert $(BUILD)/geo/npm $(GEO) --former $(BUILD)/geo/npm-2022
 
 # The search page's assets and its browser tests' driver: the DSFR (checked by integrity, served
 # by aides-serve at /dsfr/) and playwright-core from tests/web/package-lock.json, which drives

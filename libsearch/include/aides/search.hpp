@@ -21,7 +21,7 @@ enum class Order { relevance, deadline, published };
  *  accept machine values, `-` spellings and French labels, case-insensitively. */
 struct SearchRequest {
     std::string text;       ///< words AND-ed, `,` OR-groups, `"phrase"`, `-exclusion`
-    std::string commune;    ///< INSEE code, unique name or postcode; empty: none
+    std::string commune;    ///< INSEE code, name (`NAME (DEP)`...), postcode, see Geography::resolve; empty: none
     std::string perimeter;  ///< `SCALE:CODE`; empty: none
     std::vector<std::string> audiences;  ///< default with a commune and no audience: `commune`
     std::vector<std::string> themes, categories, aid_types;  ///< aid types include the two groups
@@ -72,12 +72,20 @@ struct SearchResponse {
     bool relaxed = false;                   ///< a group of words was relaxed
     std::vector<std::string> missing;       ///< the words left out by relaxation
     std::vector<std::string> ignored;       ///< stopwords dropped from the text
+    std::optional<CommuneResolution> commune;  ///< the commune searched for, as the request's `commune` was read
+    std::string today;  ///< the date used for "open" (YYYY-MM-DD): a deadline before it is stale
+    /// what the caller should be told: a backer that matches no aid (with the closest names), a
+    /// page past the end (with the number of pages), an --apply-before date already past
+    std::vector<std::string> warnings;
 };
 
 /** @brief The contract's JSON of a response (`--format json`). */
 std::string to_json(const SearchResponse& response, const Geography* geography = nullptr);
 /** @brief One result as a JSON object (`--format jsonl`). */
 std::string to_json(const SearchHit& hit);
+/** @brief The commune a search answered for: `{"code", "name", "department": {"code", "name"},
+ *  "note"?}` (the `commune` of a response's JSON). */
+std::string to_json(const CommuneResolution& commune);
 /** @brief The contract's JSON of a commune profile. */
 std::string to_json(const CommuneProfile& profile);
 

@@ -48,11 +48,13 @@ struct Plan {
     std::vector<std::string> exclude_ids;
     std::vector<std::string> highlighted_ids;
     std::string commune;          // resolved INSEE code
+    std::optional<CommuneResolution> commune_read;  // how the request's commune was read
     std::optional<Perimeter> perimeter;
     std::vector<Perimeter> eligible;  // perimeters accepted for the commune or perimeter
     ParsedText parsed;
     std::vector<std::string> filters_passed;  // for explanations
     std::string today;
+    std::vector<std::string> warnings;  // a filter that matches no aid, a page past the end
 };
 
 std::vector<std::string> normalize_all(vocabulary::Kind kind, const std::vector<std::string>& values, const char* flag) {
@@ -66,6 +68,20 @@ std::vector<std::string> normalize_all(vocabulary::Kind kind, const std::vector<
         }
         out.push_back(*machine);
     }
+    return out;
+}
+
+// The indexed values of a boolean prefix (programs, folded backer names).
+std::vector<std::string> indexed_values(const Xapian::Database& db, std::string_view prefix) {
+    std::vector<std::string> out;
+    for (auto it = db.allterms_begin(std::string(prefix)); it != db.allterms_end(std::string(prefix)); ++it)
+        out.push_back((*it).substr(prefix.size()));
+    return out;
+}
+
+std::string listed(const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
     return out;
 }
 
@@ -160,7 +176,25 @@ struct Searcher::Impl {
     SearchResponse run(const SearchRequest& request, Context& context) const;
     Query eligibility(Plan& plan, const Xapian::Database& db) const;
     void apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const;
-    void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const;
+    // `check_known`: a value no aid carries is a usage error (a programme) or a warning (a backer).
+    void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
+                      bool check_known) const;
+    // The ongoing aids whose deadline is before `today` (stale), kept for a revision and a day.
+    mutable std::mutex stale_mutex;
+    mutable std::pair<store::Revision, std::string> stale_key;
+    mutable std::shared_ptr<const DocSet> stale;
+    std::shared_ptr<const DocSet> stale_deadlines(const Xapian::Database& db, const std::string& today) const {
+        std::pair<store::Revision, std::string> key{store::Revision::of(db), today};
+        {
+            std::lock_guard lock(stale_mutex);
+            if (stale && stale_key == key) return stale;
+        }
+        auto found = std::make_shared<const DocSet>(aides::stale_deadlines(db, today));
+        std::lock_guard lock(stale_mutex);
+        stale_key = key;
+        stale = found;
+        return found;
+    }
     std::shared_ptr<const DocSet> relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder,
                                         const DocSet* filter_set) const;
     // A local variant of a generic aid, as the generic/local choice needs it; read from its
@@ -207,7 +241,10 @@ const Geography& Searcher::geography() const { return impl_->catalogue.geography
 CommuneProfile Searcher::profile(const std::string& commune) const {
     const Geography& geography = impl_->catalogue.geography;
     if (geography.commune_count() == 0) throw IndexError(impl_->dir + ": the index holds no geography");
-    return *geography.profile(geography.resolve_commune(commune));
+    CommuneResolution where = geography.resolve(commune);
+    CommuneProfile profile = *geography.profile(where.code);
+    profile.note = where.note;
+    return profile;
 }
 
 std::size_t Searcher::size() const {
@@ -338,7 +375,8 @@ void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& reques
     }
 }
 
-void Searcher::Impl::list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const {
+void Searcher::Impl::list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
+                                  bool check_known) const {
     auto add_terms = [&](std::string_view prefix, const std::vector<std::string>& values, const char* label) {
         if (values.empty()) return;
         filters.push_back(any_of(prefix, values));
@@ -361,19 +399,42 @@ void Searcher::Impl::list_filters(const SearchRequest& request, Context& context
     std::vector<std::string> themes, categories, programs, backers;
     for (const auto& value : request.themes) {
         const auto* theme = catalogue.taxonomy.theme(value);
-        if (!theme) throw UsageError("unknown theme \"" + value + "\"", value);
+        if (!theme) {
+            std::vector<std::string> known;
+            for (const auto& [slug, t] : catalogue.taxonomy.themes()) known.push_back(slug);
+            auto near = text::closest(value, known);
+            throw UsageError("unknown theme \"" + value + "\"" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
+        }
         themes.push_back(theme->slug);
     }
     for (const auto& value : request.categories) {
         const auto* category = catalogue.taxonomy.category(value);
-        if (!category) throw UsageError("unknown category \"" + value + "\"", value);
+        if (!category) {
+            std::vector<std::string> known;
+            for (const auto& [slug, t] : catalogue.taxonomy.themes()) known.insert(known.end(), t.categories.begin(), t.categories.end());
+            auto near = text::closest(value, known);
+            throw UsageError("unknown category \"" + value + "\"" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
+        }
         categories.push_back(category->slug);
     }
     add_terms(schema::theme, themes, "theme");
     add_terms(schema::category, categories, "category");
-    for (const auto& value : request.programs) programs.push_back(text::ascii_lower(text::trim(value)));
+    for (const auto& value : request.programs) {
+        programs.push_back(text::ascii_lower(text::trim(value)));
+        if (check_known && !context.db.term_exists(schema::term(schema::program, programs.back()))) {
+            auto near = text::closest(value, indexed_values(context.db, schema::program));
+            throw UsageError("unknown program \"" + value + "\": no aid of the index has it" +
+                                 (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
+        }
+    }
     add_terms(schema::program, programs, "program");
-    for (const auto& value : request.backers) backers.push_back(backer_key(context.analyzer, value));
+    for (const auto& value : request.backers) {
+        backers.push_back(backer_key(context.analyzer, value));
+        if (check_known && !context.db.term_exists(schema::term(schema::backer, backers.back()))) {
+            auto near = text::closest(backers.back(), indexed_values(context.db, schema::backer));
+            plan.warnings.push_back("backer \"" + value + "\" matches no aid" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"));
+        }
+    }
     add_terms(schema::backer, backers, "backer");
 }
 
@@ -408,7 +469,8 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
         throw UsageError("give --commune or --perimeter, not both", request.perimeter);
     if (!request.commune.empty()) {
         if (geography.commune_count() == 0) throw IndexError(dir + ": the index holds no geography; re-index with --geo");
-        plan.commune = geography.resolve_commune(request.commune);
+        plan.commune_read = geography.resolve(request.commune);
+        plan.commune = plan.commune_read->code;
         if (request.audiences.empty()) request.audiences.push_back("commune");
     } else if (!request.perimeter.empty()) {
         auto p = Perimeter::parse(request.perimeter);
@@ -419,8 +481,8 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
     }
     if (!plan.commune.empty() || plan.perimeter) filters.push_back(eligibility(plan, context.db));
 
-    list_filters(request, context, filters, plan);
-    list_filters(portal, context, filters, plan);
+    list_filters(request, context, filters, plan, true);
+    list_filters(portal, context, filters, plan, false);
     if (request.call_for_projects) {
         filters.emplace_back(std::string(schema::flag_call));
         plan.filters_passed.push_back("call_for_projects");
@@ -441,8 +503,13 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
         plan.filters_passed.push_back("open on " + plan.today);
     }
     if (!request.apply_before.empty()) {
-        filters.emplace_back(Query::OP_VALUE_LE, schema::deadline, checked_date(request.apply_before, "--apply-before"));
-        plan.filters_passed.push_back("deadline <= " + request.apply_before);
+        // Still open, with a deadline from today on: a stale deadline (an ongoing aid's past one)
+        // counts as none, and so is dropped.
+        checked_date(request.apply_before, "--apply-before");
+        filters.emplace_back(Query::OP_VALUE_RANGE, schema::deadline, plan.today, request.apply_before);
+        plan.filters_passed.push_back("deadline " + plan.today + ".." + request.apply_before);
+        if (request.apply_before < plan.today)
+            plan.warnings.push_back("--apply-before " + request.apply_before + " is before today (" + plan.today + "): no deadline can be met");
     }
     if (!request.published_after.empty()) {
         filters.emplace_back(Query::OP_VALUE_GE, schema::published, checked_date(request.published_after, "--published-after"));
@@ -618,8 +685,9 @@ Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, Context& c
     why.filters = plan.filters_passed;
     for (auto& f : why.filters)
         if (f.rfind("open on", 0) == 0)
-            f += aid.submission_deadline ? " (deadline " + *aid.submission_deadline + ")"
-                                         : aid.recurrence == "ongoing" ? " (ongoing)" : " (no deadline)";
+            f += aid.recurrence == "ongoing" && (!aid.submission_deadline || *aid.submission_deadline < plan.today) ? " (ongoing)"
+                 : aid.submission_deadline ? " (deadline " + *aid.submission_deadline + ")"
+                                           : " (no deadline)";
     if (!plan.parsed.empty()) {
         for (const TextField& field : text_fields(aid, catalogue.taxonomy)) {
             if (field.text.empty()) continue;
@@ -682,6 +750,9 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     response.page = request.page;
     response.size = request.size;
     response.ignored = plan.parsed.ignored;
+    response.commune = plan.commune_read;
+    response.today = plan.today;
+    response.warnings = plan.warnings;
     Xapian::Database& db = context.db;
     TextQueryBuilder builder(context.analyzer, catalogue.synonyms);
 
@@ -739,13 +810,24 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         if (matched) matched->subtract(*excluded);
     }
 
+    // Stale deadlines sort as none (UndatedSortKey), in Xapian's sort as in memory.
+    std::shared_ptr<const DocSet> stale_set;
+    if (request.order == Order::deadline || (request.order == Order::relevance && !weighted)) {
+        stale_set = stale_deadlines(db, plan.today);
+        if (stale_set->count() == 0) stale_set.reset();
+    }
+    UndatedSortKey deadline_key(schema::deadline_order, stale_set), place_key(schema::place_order, stale_set);
     auto configure = [&](Xapian::Enquire& enquire) {
         if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
         switch (request.order) {
             case Order::relevance:
-                if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
+                if (!weighted && stale_set) enquire.set_sort_by_key(&place_key, false);
+                else if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
                 break;
-            case Order::deadline: enquire.set_sort_by_value_then_relevance(schema::deadline_order, false); break;
+            case Order::deadline:
+                if (stale_set) enquire.set_sort_by_key_then_relevance(&deadline_key, false);
+                else enquire.set_sort_by_value_then_relevance(schema::deadline_order, false);
+                break;
             case Order::published: enquire.set_sort_by_value_then_relevance(schema::published, true); break;
         }
     };
@@ -779,7 +861,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         response.count = matched.count();
         if (spy) spy->add(matched);
         std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
-                                                        static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
+                                                        static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size),
+                                                        request.order == Order::published ? nullptr : stale_set.get());
         for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(top[i], 0.0);
     } else if (matched) {
         response.count = matched->count();
@@ -845,6 +928,12 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     }
     if (request.facets) response.facets = spy->facets();
     if (has_text) response.suggestion = suggest(plan, context);
+    if (response.results.empty() && response.count > 0) {
+        std::size_t pages = (response.count + static_cast<std::size_t>(request.size) - 1) / static_cast<std::size_t>(request.size);
+        response.warnings.push_back("page " + std::to_string(request.page) + " is past the end: " + std::to_string(response.count) +
+                                    (response.count == 1 ? " aid" : " aids") + " make " + std::to_string(pages) +
+                                    (pages == 1 ? " page" : " pages") + " of " + std::to_string(request.size));
+    }
     return response;
 }
 
