@@ -245,6 +245,10 @@ def main():
     parser.add_argument("--per-query", choices=("tuning", "heldout", "all"), help="print a table of that half")
     parser.add_argument("--json", metavar="FILE", help="write the mean figures per system and half")
     parser.add_argument("--search-arg", action="append", default=[], help="extra aides-search argument")
+    parser.add_argument("--guard", metavar="MARKDOWN",
+                        help="fail (exit 1) when the engine's held-out figures fall below the row between "
+                             "'<!-- guard -->' markers of this file, minus --tolerance")
+    parser.add_argument("--tolerance", type=float, default=0.02)
     args = parser.parse_args()
 
     shared = shared_dir()
@@ -325,6 +329,29 @@ def evaluate(systems, args):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(figures, f, indent=1)
+    if args.guard:
+        return guard(figures["aides"]["heldout"], args.guard, args.tolerance)
+    return 0
+
+
+def guard(heldout, markdown, tolerance):
+    """Compares the held-out figures with the row the documentation reports."""
+    with open(markdown, encoding="utf-8") as f:
+        text = f.read()
+    found = re.search(r"<!-- guard -->\s*\n(\|[^\n]*\|)\s*\n\s*<!-- /guard -->", text)
+    if not found:
+        print("evaluate.py: no '<!-- guard -->' row in %s" % markdown)
+        return 1
+    cells = [c.strip() for c in found.group(1).strip("|").split("|")]
+    # | system | half | queries | nDCG@10 | P@5 | MRR | recall@20 | empty |
+    reported = dict(zip(("ndcg10", "p5", "mrr", "recall20"), map(float, cells[3:7])))
+    failures = ["%s %.3f < %.3f - %.2f" % (k, heldout[k], v, tolerance) for k, v in reported.items() if heldout[k] < v - tolerance]
+    if heldout["empty"] > int(cells[7]):
+        failures.append("%d empty answers > %s" % (heldout["empty"], cells[7]))
+    if failures:
+        print("held-out figures below %s: %s" % (markdown, "; ".join(failures)))
+        return 1
+    print("held-out figures hold: %s" % ", ".join("%s %.3f" % (k, heldout[k]) for k in reported))
     return 0
 
 

@@ -1,6 +1,7 @@
 // Table output for people at a terminal.
 #include <aides/search.hpp>
 
+#include <algorithm>
 #include <ostream>
 
 #include "options.hpp"
@@ -35,7 +36,10 @@ void print_table(const SearchResponse& response, const Geography& geography, std
     if (!response.results.empty())
         out << ", " << first << "-" << first + response.results.size() - 1 << " shown";
     out << "\n";
-    if (response.relaxed) {
+    bool partial = std::any_of(response.results.begin(), response.results.end(), [](const SearchHit& hit) { return hit.partial; });
+    if (response.relaxed && response.count == 0 && partial) {
+        out << "No aid has every word; the nearest follow, each with the words it lacks\n";
+    } else if (response.relaxed) {
         out << "No aid has every word; showing aids without:";
         for (const auto& w : response.missing) out << " " << w;
         out << "\n";
@@ -53,6 +57,11 @@ void print_table(const SearchResponse& response, const Geography& geography, std
         out << fit(hit.aid.name, 62) << "  " << fit(perimeter, 34) << "  "
             << fit(hit.aid.submission_deadline.value_or(hit.aid.recurrence == "ongoing" ? "permanent" : "-"), 10) << "  "
             << types << "\n";
+        if (hit.partial) {
+            out << "    ~ partial, without:";
+            for (const auto& w : hit.missing) out << " " << w;
+            out << "\n";
+        }
         if (hit.why) {
             out << "    why: " << hit.why->perimeter;
             for (const auto& [field, words] : hit.why->matched) {

@@ -38,6 +38,10 @@ struct SearchRequest {
     /// false: every hit's `snippet` left empty (a list of titles, an export): the page skips
     /// reading its descriptions for the query's words, about a quarter of a text search
     bool snippets = true;
+    /// true: only aids with every word of a group (and the old relaxation when none has them);
+    /// false (default): when the full matches do not fill the page, aids with part of the
+    /// words follow them (`SearchHit::partial`)
+    bool strict = false;
     std::string like;  ///< an aid id: aids similar to it
     std::string portal_path;  ///< a portal JSON file (base filters, highlighted and excluded ids)
 };
@@ -54,6 +58,8 @@ struct SearchHit {
     double score = 0;  ///< relevance in [0, 1] with text (the best match of the result is 1), 0 without
     std::string snippet;  ///< HTML-escaped extract of the description, matches in <mark>; empty when `SearchRequest::snippets` is false
     std::optional<Explanation> why;
+    bool partial = false;  ///< has only part of the words of the text (ranked after every full match)
+    std::vector<std::string> missing;  ///< a partial hit's words it lacks, as typed
 };
 
 /** @brief Facet name (`themes`, `categories`, `aid_types`, `targeted_audiences`, `programs`,
@@ -61,14 +67,15 @@ struct SearchHit {
 using Facets = std::map<std::string, std::map<std::string, std::size_t>>;
 
 struct SearchResponse {
-    std::size_t count = 0;  ///< exact number of matching aids
+    std::size_t count = 0;  ///< exact number of matching aids (full matches: partial ones are not counted)
+    std::size_t partial_count = 0;  ///< aids with part of the words, that may follow the full matches
     int page = 1;
     int size = 20;
     std::vector<SearchHit> results;
     std::optional<Facets> facets;
     std::optional<std::string> suggestion;  ///< "did you mean", when a word is unknown
-    bool relaxed = false;                   ///< a group of words was relaxed
-    std::vector<std::string> missing;       ///< the words left out by relaxation
+    bool relaxed = false;                   ///< a group of words was relaxed, or no aid has every word and partial hits are shown
+    std::vector<std::string> missing;       ///< the words left out by relaxation (the best partial hit's, without full match)
     std::vector<std::string> ignored;       ///< stopwords dropped from the text
 };
 

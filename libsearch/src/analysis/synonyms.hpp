@@ -18,11 +18,16 @@ class Synonyms {
     struct Alternative {
         Phrase forms;
         unsigned span = 1;
+        bool related = false;  ///< a related term (`a ~> b`): matches too, weighs less than a synonym
         bool operator==(const Alternative&) const = default;
     };
 
     /** Parses synonyms.txt (see corpus/README.md). @throws DataError with source and line. */
     static Synonyms parse(std::string_view text, const std::string& source, const Analyzer& analyzer);
+    /** Adds the rules of `other` (a librarian's file over the shipped dictionary). */
+    void extend(const Synonyms& other);
+    /** Number of rules' keys. */
+    std::size_t size() const { return rules_.size(); }
     const std::string& text() const { return text_; }
     bool empty() const { return rules_.empty(); }
     /** Longest key phrase among the lengths present (bounds the matching window). */

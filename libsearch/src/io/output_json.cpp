@@ -27,6 +27,10 @@ nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography
     for (auto& [key, value] : aid.items())
         if (!out.contains(key)) out[key] = value;
     out["snippet"] = hit.snippet;
+    if (hit.partial) {
+        out["partial"] = true;
+        out["missing"] = hit.missing;
+    }
     if (hit.why) {
         nlohmann::ordered_json why;
         why["perimeter"] = hit.why->perimeter;
@@ -45,6 +49,7 @@ std::string to_json(const SearchHit& hit) { return hit_json(hit, nullptr).dump()
 std::string to_json(const SearchResponse& response, const Geography* geography) {
     nlohmann::ordered_json out;
     out["count"] = response.count;
+    out["partial_count"] = response.partial_count;
     out["page"] = response.page;
     out["size"] = response.size;
     out["results"] = nlohmann::ordered_json::array();

@@ -94,6 +94,14 @@ ParsedText parse_text(std::string_view raw, const Analyzer& analyzer) {
         if (!raw.empty() && (static_cast<unsigned char>(raw.back()) & 0x80)) raw.remove_suffix(1);
     }
     std::string text = normalize_query(raw);
+    // Markup is not words (`<script>alert(1)</script>` asks for nothing): tags go as in the text.
+    for (std::size_t lt = text.find('<'); lt != std::string::npos; lt = text.find('<', lt + 1)) {
+        char next = lt + 1 < text.size() ? text[lt + 1] : ' ';
+        if (std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!') {
+            text = text::strip_html(text);
+            break;
+        }
+    }
     ParsedText parsed;
     auto groups = tokenize(text);
     for (auto& tokens : groups) {
@@ -207,9 +215,14 @@ Xapian::Query TextQueryBuilder::with_synonyms(const Xapian::Query& matcher, cons
                                               const std::vector<Synonyms::Alternative>& alternatives) const {
     // The words and their synonyms weigh as one term (OP_SYNONYM), so a rare synonym does not
     // outweigh a common word; exact matches then add their own weight and rank first.
-    std::vector<Xapian::Query> any{matcher};
-    for (const auto& a : alternatives) any.push_back(alternative(a));
-    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact);
+    // Related terms (`~>`) match as well, as one term of their own that weighs less.
+    std::vector<Xapian::Query> any{matcher}, related;
+    for (const auto& a : alternatives) (a.related ? related : any).push_back(alternative(a));
+    Xapian::Query query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact);
+    if (related.empty()) return query;
+    return Xapian::Query(Xapian::Query::OP_OR, query,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_SYNONYM, related.begin(), related.end()),
+                                       related_weight));
 }
 
 Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {

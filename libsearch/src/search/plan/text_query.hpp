@@ -73,6 +73,10 @@ class TextQueryBuilder {
                                 const std::vector<Synonyms::Alternative>& alternatives) const;
     const Analyzer& analyzer_;
     const Synonyms& synonyms_;
+
+  public:
+    /** A related term's weight relative to a synonym's (exact > synonym > related). */
+    static constexpr double related_weight = 0.5;
 };
 
 }  // namespace aides
