@@ -47,7 +47,10 @@ Synonyms Synonyms::parse(std::string_view text, const std::string& source, const
         if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
         line = text::trim(line);
         if (line.empty()) continue;
-        if (auto arrow = line.find("~>"); arrow != std::string_view::npos) {
+        if (line.front() == '!') {
+            for (const auto& member : text::split(line.substr(1), ','))
+                for (const auto& form : phrase_of(member).forms) synonyms.generic_.insert(analyzer.stem(form));
+        } else if (auto arrow = line.find("~>"); arrow != std::string_view::npos) {
             Alternative key = phrase_of(line.substr(0, arrow));
             std::vector<std::string> targets = text::split(line.substr(arrow + 2), ',');
             if (key.forms.empty() || targets.empty()) throw DataError("a related-terms rule needs words on both sides of ~>", source, number);
@@ -83,6 +86,7 @@ void Synonyms::extend(const Synonyms& other) {
             if (std::find(list.begin(), list.end(), a) == list.end()) list.push_back(a);
     }
     longest_ = std::max(longest_, other.longest_);
+    generic_.insert(other.generic_.begin(), other.generic_.end());
 }
 
 const std::vector<Synonyms::Alternative>& Synonyms::expansions(const Phrase& stems) const {

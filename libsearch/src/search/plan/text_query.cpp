@@ -218,11 +218,11 @@ Xapian::Query TextQueryBuilder::with_synonyms(const Xapian::Query& matcher, cons
     // Related terms (`~>`) match as well, as one term of their own that weighs less.
     std::vector<Xapian::Query> any{matcher}, related;
     for (const auto& a : alternatives) (a.related ? related : any).push_back(alternative(a));
-    Xapian::Query query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact);
-    if (related.empty()) return query;
-    return Xapian::Query(Xapian::Query::OP_OR, query,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_SYNONYM, related.begin(), related.end()),
-                                       related_weight));
+    // Each its own term: a rare related term (`dépôts sauvages` for `déchets`) is not drowned
+    // in a common one.
+    std::vector<Xapian::Query> parts{Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact};
+    for (const auto& r : related) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, r, related_weight);
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
@@ -255,16 +255,11 @@ Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
     return with_synonyms(u.phrase ? base : word_stems(u.words.front()), base, alternatives);
 }
 
-Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {
-    std::vector<Xapian::Query> required;
+std::vector<TextQueryBuilder::Run> TextQueryBuilder::synonym_runs(const QueryGroup& g, const std::vector<bool>& keep) const {
+    std::vector<Run> runs;
     const auto& units = g.required;
     auto kept = [&](std::size_t i) { return keep.empty() || keep[i]; };
     for (std::size_t i = 0; i < units.size();) {
-        if (!kept(i)) {
-            ++i;
-            continue;
-        }
-        // A run of plain words may be a several-word synonym key ("petites villes demain").
         std::size_t matched = 0;
         for (std::size_t length = std::min(synonyms_.longest_key(), units.size() - i); length >= 2 && !matched; --length) {
             Synonyms::Phrase key;
@@ -273,19 +268,43 @@ Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<boo
                 if (!kept(k) || units[k].phrase) plain = false;
                 else key.push_back(analyzer_.stem(units[k].words.front().form));
             }
-            if (!plain) continue;
-            const auto& alternatives = synonyms_.expansions(key);
-            if (alternatives.empty()) continue;
-            std::vector<Xapian::Query> parts;
-            for (std::size_t k = i; k < i + length; ++k) parts.push_back(unit(units[k], false));
-            Xapian::Query all(Xapian::Query::OP_AND, parts.begin(), parts.end());
-            required.push_back(with_synonyms(all, all, alternatives));
-            matched = length;
+            if (plain && !synonyms_.expansions(key).empty()) matched = length;
         }
-        if (matched) {
-            i += matched;
+        if (matched) runs.push_back(Run{i, i + matched});
+        i += matched ? matched : 1;
+    }
+    return runs;
+}
+
+Xapian::Query TextQueryBuilder::run(const QueryGroup& g, const Run& r) const {
+    // A several-word concept typed as words (`piste cyclable`): its words together, in order,
+    // each in either number; not anywhere in the text (`maîtrise` ... `mise en oeuvre`).
+    Synonyms::Phrase key;
+    std::vector<Xapian::Query> positions;
+    for (std::size_t k = r.begin; k < r.end; ++k) {
+        const Word& w = g.required[k].words.front();
+        key.push_back(analyzer_.stem(w.form));
+        std::vector<std::string> forms = number_variants(w);
+        positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+    }
+    Xapian::Query phrase(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(),
+                         static_cast<Xapian::termcount>(2 * positions.size() - 1));
+    return with_synonyms(phrase, phrase, synonyms_.expansions(key));
+}
+
+Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {
+    std::vector<Xapian::Query> required;
+    const auto& units = g.required;
+    auto kept = [&](std::size_t i) { return keep.empty() || keep[i]; };
+    std::vector<Run> runs = synonym_runs(g, keep);
+    auto next_run = runs.begin();
+    for (std::size_t i = 0; i < units.size();) {
+        if (next_run != runs.end() && next_run->begin == i) {
+            required.push_back(run(g, *next_run));
+            i = next_run->end;
+            ++next_run;
         } else {
-            required.push_back(unit(units[i]));
+            if (kept(i)) required.push_back(unit(units[i]));
             ++i;
         }
     }
