@@ -64,6 +64,7 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
         std::uint32_t mask;
     };
     std::unordered_map<Xapian::docid, Best> best;
+    DocSet every(full.last());  // every partial match, for the count
     for (const QueryGroup& group : groups) {
         const std::size_t n = group.required.size();
         if (n < 2 || n > 32 || std::none_of(group.required.begin(), group.required.end(), meaningful_unit)) continue;
@@ -105,6 +106,8 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
             for (const QueryUnit& unit : group.excluded) excluded.push_back(builder.unit(unit, false));
             if (auto set = docs_of(Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()))) candidates.subtract(*set);
         }
+        every.unite(candidates);
+        if (wanted == 0) continue;  // the count is all the page needs
         const std::uint32_t all = n == 32 ? ~0u : (1u << n) - 1;
         const std::size_t index = infos.size();
         candidates.for_each([&](Xapian::docid did) {
@@ -124,7 +127,7 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
         });
         infos.push_back(std::move(info));
     }
-    out.count = best.size();
+    out.count = every.count();
     if (best.empty()) return out;
 
     // Tiers of equal coverage and units, best first; within a tier, Xapian's ranking of the

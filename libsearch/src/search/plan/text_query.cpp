@@ -218,10 +218,13 @@ Xapian::Query TextQueryBuilder::with_synonyms(const Xapian::Query& matcher, cons
     // Related terms (`~>`) match as well, as one term of their own that weighs less.
     std::vector<Xapian::Query> any{matcher}, related;
     for (const auto& a : alternatives) (a.related ? related : any).push_back(alternative(a));
-    // Each its own term: a rare related term (`dépôts sauvages` for `déchets`) is not drowned
-    // in a common one.
+    // Related terms weigh as one term of their own, scaled down: inside an OP_SYNONYM a phrase
+    // (`recyclage foncier`) is checked before it weighs, as it is on every path (bare, in an OR,
+    // Xapian may weigh a phrase it has not checked when the match is driven otherwise).
     std::vector<Xapian::Query> parts{Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact};
-    for (const auto& r : related) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, r, related_weight);
+    if (!related.empty())
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_SYNONYM, related.begin(), related.end()),
+                           related_weight);
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
