@@ -131,6 +131,9 @@ TEST(PartialMatches, JsonSaysPartialMissingAndPartialCount) {
     }
     EXPECT_EQ(json["relaxed"], true);
     // A full match carries neither field.
+    // Without partial matches, no partial_count (none).
+    EXPECT_FALSE(nlohmann::json::parse(to_json(search(bundled(), "vélo", true)))["results"].empty());
+    EXPECT_FALSE(nlohmann::json::parse(to_json(search(bundled(), "vélo", true))).contains("partial_count"));
     auto full = nlohmann::json::parse(to_json(search(bundled(), "vélo")));
     ASSERT_FALSE(full["results"].empty());
     EXPECT_FALSE(full["results"][0].contains("partial"));

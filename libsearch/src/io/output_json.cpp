@@ -49,7 +49,8 @@ std::string to_json(const SearchHit& hit) { return hit_json(hit, nullptr).dump()
 std::string to_json(const SearchResponse& response, const Geography* geography) {
     nlohmann::ordered_json out;
     out["count"] = response.count;
-    out["partial_count"] = response.partial_count;
+    // Only when there are partial matches: absent means none (a search without text has none).
+    if (response.partial_count > 0) out["partial_count"] = response.partial_count;
     out["page"] = response.page;
     out["size"] = response.size;
     out["results"] = nlohmann::ordered_json::array();
