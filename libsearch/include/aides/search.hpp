@@ -68,7 +68,9 @@ using Facets = std::map<std::string, std::map<std::string, std::size_t>>;
 
 struct SearchResponse {
     std::size_t count = 0;  ///< exact number of matching aids (full matches: partial ones are not counted)
-    std::size_t partial_count = 0;  ///< aids with part of the words, that may follow the full matches
+    /// aids with part of the words, that follow the full matches; counted when the page reaches
+    /// past the full matches (0 otherwise: not counted)
+    std::size_t partial_count = 0;
     int page = 1;
     int size = 20;
     std::vector<SearchHit> results;
