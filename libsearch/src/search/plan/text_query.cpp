@@ -198,6 +198,17 @@ Xapian::Query TextQueryBuilder::alternative(const Synonyms::Alternative& alterna
         w.form = alternative.forms.front();
         return word_stems(w);
     }
+    // A related term of several words: its words anywhere (weighed as terms, so that a word
+    // with related terms is still ranked in memory; a related term is a looser match anyway).
+    if (alternative.related) {
+        std::vector<Xapian::Query> words;
+        for (const auto& form : alternative.forms) {
+            Word w;
+            w.form = form;
+            words.push_back(word_stems(w));
+        }
+        return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+    }
     // Several words: in order, close together (`maison de santé`, not `maison` and `santé`
     // anywhere), each in either number; one more word may come between (`voie verte cyclable`
     // for `voie cyclable`).
@@ -280,19 +291,17 @@ std::vector<TextQueryBuilder::Run> TextQueryBuilder::synonym_runs(const QueryGro
 }
 
 Xapian::Query TextQueryBuilder::run(const QueryGroup& g, const Run& r) const {
-    // A several-word concept typed as words (`piste cyclable`): its words together, in order,
-    // each in either number; not anywhere in the text (`maîtrise` ... `mise en oeuvre`).
+    // A several-word concept typed as words (`piste cyclable`): its words (each as a plain
+    // word, without its own synonyms), or the concept's synonyms. Not as a phrase: a phrase is
+    // left to Xapian's ranking, and most searches would lose the ranking in memory.
     Synonyms::Phrase key;
-    std::vector<Xapian::Query> positions;
+    std::vector<Xapian::Query> parts;
     for (std::size_t k = r.begin; k < r.end; ++k) {
-        const Word& w = g.required[k].words.front();
-        key.push_back(analyzer_.stem(w.form));
-        std::vector<std::string> forms = number_variants(w);
-        positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+        key.push_back(analyzer_.stem(g.required[k].words.front().form));
+        parts.push_back(unit(g.required[k], false));
     }
-    Xapian::Query phrase(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(),
-                         static_cast<Xapian::termcount>(2 * positions.size() - 1));
-    return with_synonyms(phrase, phrase, synonyms_.expansions(key));
+    Xapian::Query all(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    return with_synonyms(all, all, synonyms_.expansions(key));
 }
 
 Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {

@@ -66,7 +66,7 @@ class TextQueryBuilder {
     };
     /** The runs of kept plain units that are keys, longest first from the left. */
     std::vector<Run> synonym_runs(const QueryGroup& group, const std::vector<bool>& keep = {}) const;
-    /** A run's query: its words in order (a stopword may sit between two), or its synonyms. */
+    /** A run's query: its words, or its synonyms. */
     Xapian::Query run(const QueryGroup& group, const Run& run) const;
     const Synonyms& synonyms() const { return synonyms_; }
     const Analyzer& analyzer() const { return analyzer_; }
