@@ -57,7 +57,7 @@ def test_raw_json_is_the_cli_output(searcher, cli):
     assert searcher.search(commune=LANDERNEAU, today=TODAY, facets=True).to_json() + "\n" == out
 
 
-@pytest.mark.parametrize("commune", [LANDERNEAU, "Landerneau", "2A004", "97411"])
+@pytest.mark.parametrize("commune", [LANDERNEAU, "Landerneau", "2A004", "insee:97411", "Hesdin"])
 def test_profile_json_equals_cli_json(searcher, cli, commune):
     status, out, err = cli("--profile", commune, "--format", "json")
     assert status == 0, err

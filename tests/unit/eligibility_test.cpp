@@ -32,7 +32,10 @@ class Eligibility : public oracle::CorpusSuite {
 
     static SearchRequest for_commune(const std::string& code, bool include_expired = true) {
         SearchRequest r;
-        r.commune = code;
+        // An INSEE code is written insee:CODE (five digits may also be some other commune's
+        // postcode); a name, or a code no commune has, as it is.
+        bool known_code = test::national_geography().profile(code).has_value();
+        r.commune = known_code ? "insee:" + code : code;
         r.include_expired = include_expired;
         r.today = kToday;
         r.size = 1000;
@@ -86,7 +89,7 @@ TEST_F(Eligibility, OracleSeesTheWholeGeography) {
     EXPECT_GT(g.communes().size(), 34000u);
     EXPECT_EQ(g.commune("29103").epci, "242900801");
     EXPECT_EQ(g.commune("29103").region, "53");
-    EXPECT_TRUE(g.commune("97502").region.empty());  // Saint-Pierre-et-Miquelon: a COM
+    EXPECT_EQ(g.commune("97502").region, "975");  // Saint-Pierre-et-Miquelon: a COM, its own region
     EXPECT_TRUE(g.commune("97502").overseas());
     EXPECT_FALSE(g.commune("2A004").overseas());    // Corsica is mainland
     EXPECT_EQ(g.communes_of("adhoc:pvd").size(), 41u);
@@ -287,12 +290,12 @@ TEST_F(Eligibility, LanderneauGetsEveryScaleAndNothingElsewhere) {
 }
 
 TEST_F(Eligibility, OverseasCollectivityAndCorsica) {
-    // Saint-Pierre (97502), a COM: department 975, overseas, no region.
+    // Saint-Pierre (97502), a COM: department and region 975, overseas.
     auto pierre = searcher_->search(for_commune("97502"));
     for (const auto& hit : pierre.results) {
         std::string scale = oracle::scale_of(hit.aid.perimeter);
         EXPECT_TRUE(hit.aid.perimeter == "overseas:FRA-OM" || scale == "country" || scale == "continent" ||
-                    hit.aid.perimeter == "department:975")
+                    hit.aid.perimeter == "department:975" || hit.aid.perimeter == "region:975")
             << hit.aid.id << " " << hit.aid.perimeter;
     }
     // Papeete (98735): the department:987 aid, no mainland aid.

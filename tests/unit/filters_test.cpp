@@ -20,7 +20,7 @@ class Filters : public oracle::CorpusSuite {
         std::vector<SearchRequest> out(4);
         out[1].commune = "29103";
         out[2].perimeter = "department:29";
-        out[3].commune = "97411";
+        out[3].commune = "insee:97411";  // also a postcode of other communes
         for (auto& r : out) {
             r.include_expired = true;
             r.today = kToday;
@@ -165,8 +165,16 @@ TEST_F(Filters, StepsDestinationsProgramsRecurrence) {
     check_all(each({"preop", "op", "postop"}, [](SearchRequest& r, const std::string& v) { r.steps = {v}; }), 40);
     check_all(each({"supply", "investment"}, [](SearchRequest& r, const std::string& v) { r.destinations = {v}; }));
     auto programs = values_of("programs");
-    programs.push_back("programme-inexistant");
     check_all(each(programs, [](SearchRequest& r, const std::string& v) { r.programs = {v}; }));
+    // A programme no aid has is no silent zero but a usage error naming the closest ones.
+    SearchRequest unknown;
+    unknown.programs = {"petites-villes-demain"};
+    try {
+        searcher_->search(unknown);
+        ADD_FAILURE() << "an unknown programme is an error";
+    } catch (const aides::UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("did you mean: petites-villes-de-demain"), std::string::npos) << e.what();
+    }
     check_all(each({"oneoff", "ongoing", "recurring"}, [](SearchRequest& r, const std::string& v) { r.recurrences = {v}; }));
 }
 
@@ -383,8 +391,8 @@ TEST_F(Filters, OrderDeadlineIsSoonestFirstNoDeadlineLast) {
         scope.order = Order::deadline;
         auto hits = hits_as_records(searcher_->search(scope), by_id());
         std::vector<std::string> keys, expected;
-        for (const json* aid : hits) keys.push_back(oracle::deadline_key(*aid));
-        for (const json* aid : oracle::matching(records(), oracle::query_of(scope))) expected.push_back(oracle::deadline_key(*aid));
+        for (const json* aid : hits) keys.push_back(oracle::deadline_key(*aid, kToday));
+        for (const json* aid : oracle::matching(records(), oracle::query_of(scope))) expected.push_back(oracle::deadline_key(*aid, kToday));
         std::sort(expected.begin(), expected.end());
         EXPECT_EQ(keys, expected) << describe(scope);
         ASSERT_FALSE(hits.empty());
@@ -410,7 +418,7 @@ TEST_F(Filters, RelevanceWithoutTextIsNarrowestPerimeterThenSoonestDeadline) {
     using Key = std::tuple<int, int, std::string>;  // scale rank, mainland 0 / overseas 1, deadline
     auto key = [](const json& aid) {
         std::string p = oracle::perimeter_of(aid);
-        return Key{oracle::scale_rank(p), oracle::scale_of(p) == "overseas" ? 1 : 0, oracle::deadline_key(aid)};
+        return Key{oracle::scale_rank(p), oracle::scale_of(p) == "overseas" ? 1 : 0, oracle::deadline_key(aid, kToday)};
     };
     auto tied = [](Key k) {
         std::get<1>(k) = 0;

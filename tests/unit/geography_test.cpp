@@ -75,12 +75,13 @@ const Npm& npm() {
     return data;
 }
 
-// The contract's perimeters of a commune: itself, its EPCI, department, region (none in the
-// overseas collectivities, zone `com`), mainland or overseas, France, Europe.
+// The contract's perimeters of a commune: itself, its EPCI, department, region (in the overseas
+// collectivities, zone `com`, the collectivity's own code, as the npm data gives it), mainland or
+// overseas, France, Europe.
 std::set<std::string> expected_perimeters(const NpmCommune& c) {
     std::set<std::string> out = {"commune:" + c.code, "department:" + c.department, "country:FRA", "continent:EU"};
     if (!c.epci.empty()) out.insert("epci:" + c.epci);
-    if (c.zone != "com") out.insert("region:" + c.region);
+    out.insert("region:" + c.region);
     out.insert(c.zone == "metro" ? "mainland:FRA-MET" : "overseas:FRA-OM");
     return out;
 }
@@ -161,12 +162,11 @@ TEST(GeographyNational, PerimetersOfSampledCommunesMatchTheNpmData) {
             EXPECT_EQ(profile->epci->code, c.epci);
             EXPECT_EQ(profile->epci->name, npm().epci_names.at(c.epci));
         }
+        ASSERT_TRUE(profile->region) << code;
+        EXPECT_EQ(profile->region->code, c.region);
+        EXPECT_EQ(profile->region->name, npm().region_names.at(c.region));
         if (c.zone == "com") {
-            EXPECT_FALSE(profile->region) << code;
-        } else {
-            ASSERT_TRUE(profile->region) << code;
-            EXPECT_EQ(profile->region->code, c.region);
-            EXPECT_EQ(profile->region->name, npm().region_names.at(c.region));
+            EXPECT_EQ(c.region, c.department) << code;
         }
     }
     // The sample holds the exceptions it is meant to.
@@ -177,12 +177,14 @@ TEST(GeographyNational, PerimetersOfSampledCommunesMatchTheNpmData) {
 }
 
 TEST(GeographyNational, ConverterOutputIsTheNpmDataExactly) {
-    // aides-geo-convert wrote geography.tsv from the npm directory: converting again gives the
-    // same bytes, and loading then serialising is the identity.
+    // aides-geo-convert wrote geography.tsv from the npm directory (and release 2.0.0 beside it,
+    // for the former names): converting again gives the same bytes, and loading then serialising
+    // is the identity.
     std::string file = test::read_file(test::geography_file());
-    EXPECT_EQ(Geography::from_npm(test::npm_data_dir()).serialize(), file);
+    std::string older = test::npm_data_dir() + "-2022";
+    EXPECT_EQ(Geography::from_npm(test::npm_data_dir(), {older}).serialize(), file);
     EXPECT_EQ(test::national_geography().serialize(), file);
-    EXPECT_EQ(file.substr(0, file.find('\n')), "#aides-geography\t1\t@etalab/decoupage-administratif@6.0.0");
+    EXPECT_EQ(file.substr(0, file.find('\n')), "#aides-geography\t2\t@etalab/decoupage-administratif@6.0.0");
 }
 
 TEST(GeographyNational, EveryEpciHasTheDepartmentsAndRegionsOfItsMembers) {
@@ -193,7 +195,7 @@ TEST(GeographyNational, EveryEpciHasTheDepartmentsAndRegionsOfItsMembers) {
         for (const auto& m : members) {
             const NpmCommune& c = npm().communes.at(m);
             expected.insert("department:" + c.department);
-            if (c.zone != "com") expected.insert("region:" + c.region);
+            expected.insert("region:" + c.region);
             expected.insert(c.zone == "metro" ? "mainland:FRA-MET" : "overseas:FRA-OM");
         }
         EXPECT_EQ(strings(g.ancestors({Scale::epci, siren})), expected) << siren;
@@ -243,17 +245,19 @@ TEST(GeographyNational, ContainmentAcrossScales) {
     EXPECT_FALSE(g.contains(P("commune:29103"), P("department:29")));
     EXPECT_TRUE(g.contains(P("department:29"), P("department:29")));
 
-    // DROM and COM: a region for the first, none for the second.
+    // DROM and COM: each a region; a COM's region is its own code, as the npm data gives it.
     EXPECT_EQ(strings(g.ancestors(P("department:974"))),
               (std::set<std::string>{"region:04", "overseas:FRA-OM", "country:FRA", "continent:EU"}));
     EXPECT_EQ(strings(g.ancestors(P("region:04"))), (std::set<std::string>{"overseas:FRA-OM", "country:FRA", "continent:EU"}));
     EXPECT_EQ(strings(g.ancestors(P("region:53"))), (std::set<std::string>{"mainland:FRA-MET", "country:FRA", "continent:EU"}));
     for (const char* com : {"975", "977", "978", "984", "986", "987", "988", "989"}) {
         EXPECT_TRUE(g.knows({Scale::department, com})) << com;
-        EXPECT_FALSE(g.knows({Scale::region, com})) << com;
+        EXPECT_TRUE(g.knows({Scale::region, com})) << com;
         EXPECT_EQ(strings(g.ancestors({Scale::department, com})),
-                  (std::set<std::string>{"overseas:FRA-OM", "country:FRA", "continent:EU"}))
+                  (std::set<std::string>{"region:" + std::string(com), "overseas:FRA-OM", "country:FRA", "continent:EU"}))
             << com;
+        EXPECT_TRUE(g.contains({Scale::region, com}, {Scale::department, com})) << com;
+        EXPECT_EQ(g.name_of({Scale::region, com}), npm().region_names.at(com));
         EXPECT_EQ(g.name_of({Scale::department, com}), npm().department_names.at(com));
     }
     EXPECT_EQ(strings(g.ancestors(P("country:FRA"))), (std::set<std::string>{"continent:EU"}));
@@ -378,15 +382,24 @@ TEST(GeographyNames, ResolvesCodesNamesAndPostcodes) {
     } catch (const aides::UsageError& e) {
         EXPECT_NE(std::string(e.what()).find("29103 Landerneau"), std::string::npos) << e.what();
     }
-    // A postcode of one commune only resolves to it: the first such postcode of Brest.
+    // A postcode of one commune that is no INSEE code (today's or a former one) resolves to it;
+    // Brest's 29200 is also a former INSEE code, now Morlaix's: ambiguous, unless cp: says which.
+    std::set<std::string> former_codes;
+    for (const auto& f : g.former_communes())
+        if (f.code != f.current) former_codes.insert(f.code);
     std::map<std::string, std::vector<std::string>> by_postcode;
     for (const auto& [code, c] : npm().communes)
         for (const auto& p : c.postcodes) by_postcode[p].push_back(code);
-    std::string unique;
-    for (const auto& p : npm().communes.at("29019").postcodes)
-        if (by_postcode[p].size() == 1 && unique.empty()) unique = p;
-    ASSERT_FALSE(unique.empty());
-    EXPECT_EQ(g.resolve_commune(unique), "29019");
+    std::size_t unique = 0;
+    for (const auto& [postcode, communes] : by_postcode) {
+        if (communes.size() != 1 || npm().communes.count(postcode) || former_codes.count(postcode)) continue;
+        ++unique;
+        EXPECT_EQ(g.resolve_commune(postcode), communes.front()) << postcode;
+    }
+    EXPECT_GT(unique, 1000u);
+    EXPECT_THROW(g.resolve_commune("29200"), aides::UsageError);
+    EXPECT_EQ(g.resolve_commune("cp:29200"), "29019");
+    EXPECT_EQ(g.resolve_commune("insee:29200"), "29151");
 }
 
 TEST(GeographyNames, AmbiguousNameListsEveryCandidateWithItsCode) {
@@ -404,7 +417,7 @@ TEST(GeographyNames, AmbiguousNameListsEveryCandidateWithItsCode) {
         EXPECT_EQ(e.value(), "Saint-Denis");
         EXPECT_NE(message.find("ambiguous"), std::string::npos) << message;
         for (const auto& code : expected) EXPECT_NE(message.find(code + " Saint-Denis"), std::string::npos) << message;
-        EXPECT_NE(message.find("(974)"), std::string::npos) << message;
+        EXPECT_NE(message.find("(La Réunion, 974)"), std::string::npos) << message;
     }
 }
 
@@ -530,7 +543,7 @@ TEST(GeographyFile, BadFilesNameTheLine) {
         "C\t29103\tLanderneau\t29\t53\t242900801\t16363\t29800\tmainland\n",
         "mini.tsv");
     EXPECT_EQ(small.commune_count(), 1u);
-    EXPECT_EQ(small.serialize(), "#aides-geography\t1\ttest\nR\t53\tBretagne\nD\t29\t53\tFinistère\tmainland\nE\t242900801\tCA\n"
+    EXPECT_EQ(small.serialize(), "#aides-geography\t2\ttest\nR\t53\tBretagne\nD\t29\t53\tFinistère\tmainland\nE\t242900801\tCA\n"
                                  "C\t29103\tLanderneau\t29\t53\t242900801\t16363\t29800\tmainland\n");
 }
 

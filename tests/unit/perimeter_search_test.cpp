@@ -95,7 +95,7 @@ const World& world() {
             out.all.insert(code);
             (zone == "metro" ? out.mainland : out.overseas).insert(code);
             out.department[c.at("departement")].insert(code);
-            if (zone != "com") out.region[c.at("region")].insert(code);  // COM have no region
+            out.region[c.at("region")].insert(code);  // a COM's region is its own code
         }
         for (const json& e : read_json(dir + "/epci.json"))
             for (const json& m : e.at("membres")) out.epci[e.at("code")].insert(m.at("code").get<std::string>());
@@ -180,7 +180,7 @@ class PerimeterSearch : public ::testing::Test {
     }
     static Codes for_commune(const std::string& commune) {
         auto r = request();
-        r.commune = commune;
+        r.commune = "insee:" + commune;  // an INSEE code that is also a postcode is not ambiguous
         return found(r);
     }
     static Codes for_perimeter(const std::string& perimeter) {
@@ -309,12 +309,12 @@ TEST_F(PerimeterSearch, ProfileIsTheContractForm) {
         if (std::count(contract.begin(), contract.end(), k)) contract_keys_found.push_back(k);
     EXPECT_EQ(contract_keys_found, contract);
 
-    // A COM: no region; a commune outside any EPCI: epci null.
-    json papeete = json::parse(aides::to_json(searcher_->profile("98735")));
-    EXPECT_TRUE(papeete["region"].is_null());
+    // A COM: its own region; a commune outside any EPCI: epci null.
+    json papeete = json::parse(aides::to_json(searcher_->profile("insee:98735")));
+    EXPECT_EQ(papeete["region"], (json{{"code", "987"}, {"name", "Polynésie française"}}));
     EXPECT_TRUE(papeete["epci"].is_null());
     EXPECT_EQ(papeete["zone"], "overseas");
-    EXPECT_EQ(papeete["perimeters"], (json{"commune:98735", "department:987", "overseas:FRA-OM", "country:FRA", "continent:EU"}));
+    EXPECT_EQ(papeete["perimeters"], (json{"commune:98735", "department:987", "region:987", "overseas:FRA-OM", "country:FRA", "continent:EU"}));
     json sein = json::parse(aides::to_json(searcher_->profile("29083")));
     EXPECT_TRUE(sein["epci"].is_null());
     EXPECT_FALSE(sein["region"].is_null());
@@ -348,8 +348,8 @@ TEST_F(PerimeterSearch, CommandLineCountsProfileAndNames) {
     EXPECT_EQ(p["code"], "29103");
     EXPECT_EQ(p["perimeters"].back(), "adhoc:elorn");
 
-    // Table output names the perimeters.
-    auto table = test::run_command({search, "--db", db, "--commune", "29103", "--format", "table", "--today", "2026-06-01"});
+    // The long table names the perimeters (a column from 110 columns, a line under each aid below).
+    auto table = test::run_command({search, "--db", db, "--commune", "29103", "--format", "table", "--long", "--today", "2026-06-01"});
     ASSERT_EQ(table.status, 0) << table.err;
     for (const char* name : {"Landerneau (commune)", "Finistère (department)", "Bretagne (region)"})
         EXPECT_NE(table.out.find(name), std::string::npos) << name << "\n" << table.out;

@@ -18,7 +18,7 @@ class Features : public oracle::CorpusSuite {
   protected:
     static SearchRequest base(const std::string& commune = {}, const std::string& perimeter = {}) {
         SearchRequest r;
-        r.commune = commune;
+        r.commune = commune.empty() ? commune : "insee:" + commune;  // never read as a postcode
         r.perimeter = perimeter;
         r.today = kToday;
         r.size = 1000;

@@ -48,7 +48,7 @@ inline std::vector<std::string> read_code_list(const std::string& path) {
 
 // ------------------------------------------------------------------------------- geography
 struct CommuneInfo {
-    std::string code, name, department, region, epci;  // region empty in the overseas collectivities
+    std::string code, name, department, region, epci;  // an overseas collectivity's region is its own code
     std::string zone;                                   // metro, drom or com (npm words)
     bool overseas() const { return zone != "metro"; }
 };
@@ -65,7 +65,7 @@ class Geo {
             info.name = c.value("nom", "");
             info.department = c.value("departement", "");
             info.zone = c.value("zone", "");
-            if (info.zone != "com") info.region = c.value("region", "");
+            info.region = c.value("region", "");  // 975...989 for the overseas collectivities, as given
             communes_[info.code] = info;
         }
         for (const auto& e : read_json(npm_dir + "/epci.json")) {
@@ -216,7 +216,12 @@ inline std::optional<std::string> deadline_of(const json& aid) {
     std::string d = str(aid, "submission_deadline");
     return d.empty() ? std::nullopt : std::optional<std::string>(d);
 }
-inline std::string deadline_key(const json& aid) { return deadline_of(aid).value_or("9999-12-31"); }
+/** The deadline as it sorts on `today`: none, or an ongoing aid's past (stale) one, last. */
+inline std::string deadline_key(const json& aid, const std::string& today = {}) {
+    auto deadline = deadline_of(aid);
+    if (!deadline || (str(aid, "recurrence") == "ongoing" && *deadline < today)) return "9999-12-31";
+    return *deadline;
+}
 inline std::string published_of(const json& aid) { return str(aid, "date_published").substr(0, 10); }
 
 /** Themes of an aid: the themes of its categories. */
@@ -323,7 +328,8 @@ struct Query {
 /** The oracle's reading of a request written with machine values (the test's own input). */
 inline Query query_of(const SearchRequest& r) {
     Query q;
-    q.commune = r.commune;
+    // The tests give INSEE codes, written insee:CODE where five digits could also be a postcode.
+    q.commune = r.commune.rfind("insee:", 0) == 0 ? r.commune.substr(6) : r.commune;
     q.perimeter = r.perimeter;
     q.audiences = r.audiences;
     // Contract: --commune implies --audience commune unless --audience is given.
@@ -388,7 +394,9 @@ inline bool passes_filters(const json& aid, const Query& q) {
         bool open = !deadline || *deadline >= q.today || str(aid, "recurrence") == "ongoing";
         if (!open) return false;
     }
-    if (!q.apply_before.empty() && (!deadline || *deadline > q.apply_before)) return false;
+    // To apply before D: a deadline from today to D (a deadline already past, an ongoing aid's
+    // stale one included, is not one to apply before).
+    if (!q.apply_before.empty() && (!deadline || *deadline > q.apply_before || *deadline < q.today)) return false;
     if (!q.published_after.empty() && (published_of(aid).empty() || published_of(aid) < q.published_after)) return false;
     return true;
 }

@@ -4,7 +4,11 @@
 
 #include <boost/program_options.hpp>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -19,13 +23,14 @@ using strings = std::vector<std::string>;
 const std::string exclusion_marker = "\x1f";
 
 po::options_description describe() {
-    po::options_description options("Options (repeated values of one flag are OR-ed, different flags AND-ed)", 110, 55);
+    // 80 columns: the help fits a terminal of any size.
+    po::options_description options("Options (one flag repeated: OR; different flags: AND)", 80, 40);
     auto text = [] { return po::value<std::string>(); };
     auto list = [] { return po::value<strings>()->composing(); };
     options.add_options()
         ("help,h", "show this help and exit")
         ("db", text()->value_name("DIR"), "index directory built by aides-index; e.g. --db idx")
-        ("commune", text()->value_name("CODE"), "INSEE code, unique name or postcode; implies --audience commune; e.g. --commune 29103, --commune Landerneau, --commune 29800")
+        ("commune", text()->value_name("CODE"), "INSEE code, postcode or name (today's or a former one), with its department when shared; insee:CODE or cp:CODE when five digits read both ways; implies --audience commune; e.g. --commune 29103, --commune Landerneau, --commune \"Moulins (03)\", --commune \"Moulins, Allier\", --commune Hesdin, --commune insee:71500, --commune cp:13016")
         ("perimeter", text()->value_name("SCALE:CODE"), "any perimeter, with the wider and narrower ones; e.g. --perimeter department:29, --perimeter epci:242900801, --perimeter adhoc:pvd")
         ("audience", list()->value_name("A"), "targeted audience: commune epci department region special association private_person farmer private_sector public_cies public_org researcher; e.g. --audience epci")
         ("theme", list()->value_name("SLUG"), "theme (any of its categories); e.g. --theme mobilite-transports")
@@ -33,16 +38,16 @@ po::options_description describe() {
         ("aid-type", list()->value_name("T"), "grant loan recoverable_advance cee other technical_engineering financial_engineering legal_engineering, or the groups financial_group technical_group; e.g. --aid-type grant")
         ("step", list()->value_name("S"), "project step: preop op postop; e.g. --step preop")
         ("destination", list()->value_name("D"), "supply (operating costs) or investment; e.g. --destination investment")
-        ("program", list()->value_name("SLUG"), "programme; e.g. --program petites-villes-de-demain")
-        ("backer", list()->value_name("NAME"), "financer or instructor, whole name, any case or accents; e.g. --backer \"Banque des Territoires\"")
+        ("program", list()->value_name("SLUG"), "programme slug (one that no aid has is an error, with the closest ones); e.g. --program petites-villes-de-demain")
+        ("backer", list()->value_name("NAME"), "financer or instructor, whole name, any case or accents (a warning when no aid has it); e.g. --backer \"Banque des Territoires\"")
         ("recurrence", list()->value_name("R"), "oneoff ongoing recurring; e.g. --recurrence ongoing")
         ("call-for-projects", "only calls for projects; e.g. --call-for-projects")
         ("charged", text()->value_name("yes|no"), "yes: only paid services; no: only free ones; e.g. --charged no")
-        ("apply-before", text()->value_name("DATE"), "deadline on or before DATE, aids without deadline dropped; e.g. --apply-before 2027-03-31")
+        ("apply-before", text()->value_name("DATE"), "still open, deadline between today and DATE (aids without one dropped, as ongoing aids whose deadline has passed); e.g. --apply-before 2027-03-31")
         ("published-after", text()->value_name("DATE"), "published on or after DATE; e.g. --published-after 2026-09-01")
         ("today", text()->value_name("DATE"), "the date used for \"open\" (default: today); e.g. --today 2026-11-26")
         ("include-expired", "keep aids whose deadline has passed; e.g. --include-expired")
-        ("order", po::value<std::string>()->default_value("relevance")->value_name("O"), "relevance (by score with text; else narrowest perimeter, then soonest deadline), deadline (soonest first), published (newest first); e.g. --order deadline")
+        ("order", po::value<std::string>()->default_value("relevance")->value_name("O"), "relevance (by score with text; else narrowest perimeter, then soonest deadline), deadline (soonest first; none, or an ongoing aid's past one, last), published (newest first); e.g. --order deadline")
         ("page", po::value<int>()->default_value(1)->value_name("N"), "1-based page; e.g. --page 2")
         ("size", po::value<int>()->default_value(20)->value_name("N"), "results per page, 1 to 1000; e.g. --size 50")
         ("facets", "add exact counts of themes, categories, aid types, audiences, programmes, backers; e.g. --facets")
@@ -50,9 +55,10 @@ po::options_description describe() {
         ("strict", "only aids with every word; by default, when they do not fill the page, aids with part of the words follow, marked with the words they lack; e.g. --strict")
         ("no-snippets", "leave out the extract of each result's description (a list of titles, an export: faster); e.g. --no-snippets")
         ("like", text()->value_name("ID"), "aids similar to this aid, within the other filters; e.g. --like pvd-012")
-        ("portal", text()->value_name("FILE"), "a portal JSON file: base filters, highlighted and excluded aid ids; e.g. --portal pvd-portal.json")
-        ("profile", text()->value_name("CODE"), "print a commune's profile (code, name or postcode) and exit; e.g. --profile 29103")
-        ("format", text()->value_name("F"), "table, json or jsonl (default: table on a terminal, json otherwise); e.g. --format json")
+        ("portal", text()->value_name("FILE"), "a portal JSON file: base filters, highlighted and excluded aid ids; e.g. --portal corpus/portals/petites-villes-de-demain.json")
+        ("profile", text()->value_name("CODE"), "print a commune's profile (read as --commune) and exit; e.g. --profile 29103, --profile \"Moulins (03)\"")
+        ("format", text()->value_name("F"), "table, json or jsonl (default: table on a terminal, json otherwise); the table fits the terminal (COLUMNS, else 80); e.g. --format json")
+        ("long", "with the table: each aid's extract, link and why under its row; e.g. --format table --long")
         ("text", list()->value_name("WORDS"), "search words, also given as plain arguments; e.g. --text \"maison de santé\"");
     return options;
 }
@@ -66,17 +72,22 @@ strings many(const po::variables_map& vm, const char* name) {
 std::string search_help() {
     std::ostringstream out;
     out << "usage: aides-search --db DIR [filters] [TEXT...]\n\n"
-           "Finds the aids that fit a commune or a perimeter. TEXT: words are AND-ed (stems, accents and\n"
-           "synonyms handled), a comma separates OR-groups, \"...\" is a phrase, -word excludes.\n\n"
+           "Finds the aids that fit a commune or a perimeter. TEXT: words are AND-ed (stems,\n"
+           "accents and synonyms handled), a comma separates OR-groups, \"...\" is a phrase,\n"
+           "-word excludes.\n\n"
         << describe()
         << "\nExamples:\n"
            "  aides-search --db idx --commune 29103 rénovation énergétique\n"
-           "  aides-search --db idx --commune Landerneau --theme mobilite-transports --aid-type financial_group\n"
+           "  aides-search --db idx --commune Landerneau --theme mobilite-transports \\\n"
+           "      --aid-type financial_group\n"
            "  aides-search --db idx --perimeter department:29 --facets --format json\n"
-           "  aides-search --db idx --commune 29103 --order deadline --apply-before 2027-03-31\n"
-           "  aides-search --db idx --commune 29103 \"centre-bourg\", friche -commerce\n"
+           "  aides-search --db idx --commune 29103 --order deadline \\\n"
+           "      --apply-before 2027-03-31\n"
+           "  aides-search --db idx --commune 29103 '\"centre-bourg\", friche -commerce'\n"
+           "  aides-search --db idx --commune \"Moulins (03)\" --format table --long\n"
            "  aides-search --db idx --profile 29103\n\n"
-           "Exit codes: 0 success (also with no result), 1 missing or corrupt index, 2 usage error.\n";
+           "Exit codes: 0 success (also with no result), 1 missing or corrupt index,\n"
+           "2 usage error.\n";
     return out.str();
 }
 
@@ -154,11 +165,28 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
         else if (format == "jsonl") params.format = OutputFormat::jsonl;
         else throw UsageError("unknown --format \"" + format + "\" (expected table, json or jsonl)", format);
     }
-    if (params.format == OutputFormat::table) r.snippets = false;  // the table shows none
+    params.table.long_form = vm.count("long") > 0;
+    if (params.table.long_form && params.format != OutputFormat::table) throw UsageError("--long goes with --format table");
+    if (params.format == OutputFormat::table) {
+        r.snippets = params.table.long_form;  // only the long table shows them
+        r.explain = r.explain || params.table.long_form;
+        params.table.width = terminal_width(stdout_is_terminal);
+    }
     // Early checks that need no index, so that usage errors win over a missing index.
     if (r.size < 1 || r.size > 1000) throw UsageError("--size must be between 1 and 1000, got " + std::to_string(r.size));
     if (r.page < 1) throw UsageError("--page must be 1 or more, got " + std::to_string(r.page));
     return params;
+}
+
+std::size_t terminal_width(bool stdout_is_terminal) {
+    if (const char* columns = std::getenv("COLUMNS")) {
+        char* end = nullptr;
+        long value = std::strtol(columns, &end, 10);
+        if (end != columns && *end == '\0' && value > 0) return static_cast<std::size_t>(value);
+    }
+    winsize size{};
+    if (stdout_is_terminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+    return 80;
 }
 
 int run_search(const SearchParams& params, std::ostream& out, std::ostream& err) {
@@ -166,7 +194,7 @@ int run_search(const SearchParams& params, std::ostream& out, std::ostream& err)
         Searcher searcher(params.db);
         if (!params.profile.empty()) {
             CommuneProfile profile = searcher.profile(params.profile);
-            if (params.format == OutputFormat::table) print_profile(profile, out);
+            if (params.format == OutputFormat::table) print_profile(profile, out, params.table.width);
             else out << to_json(profile) << "\n";
             return 0;
         }
@@ -176,8 +204,12 @@ int run_search(const SearchParams& params, std::ostream& out, std::ostream& err)
             case OutputFormat::jsonl:
                 for (const auto& hit : response.results) out << to_json(hit) << "\n";
                 break;
-            case OutputFormat::table: print_table(response, searcher.geography(), out); break;
+            case OutputFormat::table: print_table(response, searcher.geography(), out, params.table); break;
         }
+        // Said on stderr whatever the format: how the commune was read, what matched nothing.
+        if (params.format != OutputFormat::table && response.commune && !response.commune->note.empty())
+            err << "aides-search: note: " << response.commune->note << "\n";
+        for (const auto& warning : response.warnings) err << "aides-search: warning: " << warning << "\n";
         if (!response.ignored.empty() && response.count == 0) {
             // A text of common words alone matches nothing rather than everything: say why.
             err << "aides-search: no result; common words ignored:";

@@ -275,9 +275,17 @@ class Geography:
         return cls(_aides.Geography.load(os.fspath(path)))
 
     def resolve_commune(self, query: str) -> str:
-        """The INSEE code of a commune given by INSEE code, unique name or postcode.
+        """The INSEE code of a commune as :meth:`resolve` reads it.
         :raises UsageError: unknown or ambiguous (the message lists the candidates)."""
         return self._handle.resolve_commune(query)
+
+    def resolve(self, query: str) -> Dict[str, Any]:
+        """How a commune given as people name it is read: ``{"code", "name", "department":
+        {"code", "name"}, "note"?}`` (``note``: a former name or code, a postcode). Accepts an
+        INSEE code (today's or a former one), a postcode, ``insee:CODE``, ``cp:CODE``, a name
+        (today's or a former one), ``NAME (DEP)``, ``NAME DEP``, ``NAME, DEPARTMENT``.
+        :raises UsageError: unknown (with the closest names) or ambiguous (with every reading)."""
+        return json.loads(self._handle.resolve_json(query))
 
     def find_communes(self, query: str) -> List[str]:
         """Codes of the communes whose name (any case or accents) or postcode is `query`."""

@@ -41,9 +41,9 @@ class Place:
 class CommuneProfile:
     """What the engine knows of a commune (``aides-search --profile``).
 
-    ``epci`` is None for the few communes outside any EPCI, ``region`` None in the overseas
-    collectivities; ``perimeters`` lists every perimeter that makes an aid eligible for the
-    commune, narrowest first.
+    ``epci`` is None for the few communes outside any EPCI; ``perimeters`` lists every perimeter
+    that makes an aid eligible for the commune, narrowest first; ``note`` says how the input was
+    read when it named the commune otherwise (a former name or code, a postcode), else "".
     """
 
     code: str
@@ -56,6 +56,7 @@ class CommuneProfile:
     postcodes: List[str]
     perimeters: List[str]
     _data: Dict[str, Any] = field(repr=False, compare=False)
+    note: str = ""
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "CommuneProfile":
@@ -67,7 +68,7 @@ class CommuneProfile:
                    epci=place(data.get("epci")), department=place(data["department"]),  # type: ignore[arg-type]
                    region=place(data.get("region")), zone=data["zone"],
                    postcodes=list(data.get("postcodes", [])), perimeters=list(data["perimeters"]),
-                   _data=data)
+                   _data=data, note=data.get("note", ""))
 
     def to_dict(self) -> Dict[str, Any]:
         """The profile as ``aides-search --profile CODE --format json`` prints it."""
@@ -177,7 +178,8 @@ class SearchResult:
     """A search response: ``count`` (exact number of matching aids), ``page``, ``size``,
     ``results`` (list of :class:`Hit`), ``facets`` (facet -> value -> count, or None without
     ``facets=True``), ``suggestion`` ("did you mean", or None), ``relaxed`` and ``missing`` (a
-    group of words was relaxed, leaving these out), ``ignored`` (stopwords dropped).
+    group of words was relaxed, leaving these out), ``ignored`` (stopwords dropped), ``commune``
+    (which commune was searched, with any note on how it was read), ``warnings``.
 
     Iterating or ``len()`` goes over the hits of the page. ``to_dict()`` is the CLI's JSON.
     """
@@ -200,6 +202,11 @@ class SearchResult:
     partial_count = property(lambda self: self._data.get("partial_count", 0),
                              doc="Aids with part of the words, which may follow the full matches (not in count).")
     ignored = property(lambda self: list(self._data.get("ignored", [])), doc="Stopwords dropped from the text.")
+    commune = property(lambda self: copy.deepcopy(self._data.get("commune")),
+                       doc='The commune searched for: {"code", "name", "department": {"code", "name"}, "note"?}, '
+                           "or None without commune=.")
+    warnings = property(lambda self: list(self._data.get("warnings", [])),
+                        doc="What to tell the user: a backer matching no aid, a page past the end.")
 
     @property
     def ids(self) -> List[str]:

@@ -348,6 +348,8 @@ PYBIND11_MODULE(_aides, m) {
         }, py::arg("code"))
         .def("find_communes", &aides::Geography::find_communes, py::arg("query"))
         .def("resolve_commune", &aides::Geography::resolve_commune, py::arg("query"))
+        .def("resolve_json", [](const aides::Geography& g, const std::string& query) { return aides::to_json(g.resolve(query)); },
+             py::arg("query"))
         .def("knows", [](const aides::Geography& g, const std::string& p) { return g.knows(parse_perimeter(p)); }, py::arg("perimeter"))
         .def("name_of", [](const aides::Geography& g, const std::string& p) { return g.name_of(parse_perimeter(p)); }, py::arg("perimeter"))
         .def("find_by_name", [](const aides::Geography& g, const std::string& scale, const std::string& name) -> std::optional<std::string> {

@@ -39,4 +39,10 @@ struct Aid {
  *  optional fields omitted). Re-reading it gives the same Aid. */
 std::string to_json(const Aid& aid);
 
+/** @brief The French label of an enumerated field's machine value, as Aides-territoires shows it:
+ *  `french_label("aid_types", "grant")` is `Subvention`. Fields: `targeted_audiences`,
+ *  `aid_types`, `mobilization_steps`, `destinations`, `recurrence`, `status`. The value itself
+ *  when the field or the value is unknown. */
+std::string french_label(std::string_view field, std::string_view value);
+
 }  // namespace aides

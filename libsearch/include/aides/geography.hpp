@@ -51,6 +51,26 @@ struct CommuneProfile {
     std::string zone;             ///< `mainland` or `overseas`
     std::vector<std::string> postcodes;
     std::vector<std::string> perimeters;  ///< every perimeter making an aid eligible, narrowest first
+    std::string note;  ///< how the input was read when it named the commune otherwise (see CommuneResolution)
+};
+
+/** @brief Which commune a user's input was read as (`Geography::resolve`): today's commune, and a
+ *  one-line note when the input named it otherwise (a former name or code, a postcode). */
+struct CommuneResolution {
+    std::string code;  ///< today's INSEE code
+    std::string name;  ///< today's name
+    Place department;
+    std::string note;  ///< empty when the input is the commune's INSEE code or name of today
+    bool operator==(const CommuneResolution&) const = default;
+};
+
+/** @brief A former commune or name: `code` and `name` as they were (the name may be empty when
+ *  only the code is known), `current` today's commune holding it. */
+struct FormerCommune {
+    std::string code, name, current;
+    bool merged = true;  ///< false: the commune was only renamed
+    bool operator==(const FormerCommune&) const = default;
+    auto operator<=>(const FormerCommune&) const = default;
 };
 
 /** @brief The geography: communes, EPCIs, departments, regions and ad-hoc lists. Immutable once
@@ -70,9 +90,11 @@ class Geography {
     /** @brief Parses the compact form held in memory; `source` names it in errors. */
     static Geography parse(std::string_view text, const std::string& source);
     /** @brief Converts the npm `@etalab/decoupage-administratif` data directory (communes.json,
-     *  epci.json, departements.json, regions.json), keeping `commune-actuelle` communes only.
-     *  @throws DataError */
-    static Geography from_npm(const std::string& data_dir);
+     *  epci.json, departements.json, regions.json), keeping `commune-actuelle` communes; the
+     *  delegated and associated communes, `anciensCodes` and the names of older releases
+     *  (`former_releases`: data directories of earlier versions of the package) become former
+     *  names and codes of today's communes. @throws DataError */
+    static Geography from_npm(const std::string& data_dir, const std::vector<std::string>& former_releases = {});
     /** @brief The compact form that load()/parse() read. Ad-hoc lists are not included. */
     std::string serialize() const;
 
@@ -98,9 +120,17 @@ class Geography {
     std::optional<CommuneProfile> profile(std::string_view code) const;
     /** @brief Codes of the communes whose name (accent- and case-insensitive) or postcode is `query`. */
     std::vector<std::string> find_communes(std::string_view query) const;
-    /** @brief Resolves a user's commune: INSEE code, unique name or postcode.
-     *  @throws UsageError for an unknown or ambiguous commune, listing the candidates. */
+    /** @brief Reads a user's commune: an INSEE code (today's or a former one), a postcode, a name
+     *  (today's or a former one) optionally with its department (`Moulins (03)`, `Moulins 03`,
+     *  `Moulins, Allier`); `insee:CODE` and `cp:CODE` force one reading of five digits.
+     *  Five digits that are both an INSEE code and the postcode of other communes are ambiguous.
+     *  @throws UsageError for an unknown commune (with the closest names) or an ambiguous one
+     *  (with every reading), naming the input. */
+    CommuneResolution resolve(std::string_view query) const;
+    /** @brief resolve(query).code. @throws UsageError as resolve(). */
     std::string resolve_commune(std::string_view query) const;
+    /** @brief Former codes and names (merged, delegated, associated or renamed communes), sorted. */
+    std::vector<FormerCommune> former_communes() const;
 
     /** @brief True when the perimeter exists (a known code of its scale). */
     bool knows(const Perimeter& perimeter) const;

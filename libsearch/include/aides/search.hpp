@@ -4,7 +4,9 @@
  */
 #include <aides/aid.hpp>
 #include <aides/geography.hpp>
+#include <aides/vocabulary.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,7 +21,7 @@ enum class Order { relevance, deadline, published };
  *  accept machine values, `-` spellings and French labels, case-insensitively. */
 struct SearchRequest {
     std::string text;       ///< words AND-ed, `,` OR-groups, `"phrase"`, `-exclusion`
-    std::string commune;    ///< INSEE code, unique name or postcode; empty: none
+    std::string commune;    ///< INSEE code, name (`NAME (DEP)`...), postcode, see Geography::resolve; empty: none
     std::string perimeter;  ///< `SCALE:CODE`; empty: none
     std::vector<std::string> audiences;  ///< default with a commune and no audience: `commune`
     std::vector<std::string> themes, categories, aid_types;  ///< aid types include the two groups
@@ -79,14 +81,37 @@ struct SearchResponse {
     bool relaxed = false;                   ///< a group of words was relaxed, or no aid has every word and partial hits are shown
     std::vector<std::string> missing;       ///< the words left out by relaxation (the best partial hit's, without full match)
     std::vector<std::string> ignored;       ///< stopwords dropped from the text
+    std::optional<CommuneResolution> commune;  ///< the commune searched for, as the request's `commune` was read
+    std::string today;  ///< the date used for "open" (YYYY-MM-DD): a deadline before it is stale
+    /// what the caller should be told: a backer that matches no aid (with the closest names), a
+    /// page past the end (with the number of pages), an --apply-before date already past
+    std::vector<std::string> warnings;
 };
 
 /** @brief The contract's JSON of a response (`--format json`). */
 std::string to_json(const SearchResponse& response, const Geography* geography = nullptr);
 /** @brief One result as a JSON object (`--format jsonl`). */
 std::string to_json(const SearchHit& hit);
+/** @brief The commune a search answered for: `{"code", "name", "department": {"code", "name"},
+ *  "note"?}` (the `commune` of a response's JSON). */
+std::string to_json(const CommuneResolution& commune);
 /** @brief The contract's JSON of a commune profile. */
 std::string to_json(const CommuneProfile& profile);
+
+/** @brief Which commit of the index a searcher reads (Searcher::status()). */
+struct IndexStatus {
+    std::uint64_t revision = 0;  ///< the index's commit number, growing with each commit
+    std::int64_t committed_at = 0;  ///< when that commit was made, seconds since 1970 (UTC)
+    std::size_t aids = 0;        ///< number of aids in it (any status)
+    bool stale = false;          ///< the index could not be reopened: an older revision is read
+};
+
+/** @brief A theme of the index's taxonomy and its categories (`value` slug, `label` French name). */
+struct ThemeEntry {
+    std::string slug;
+    std::string name;
+    std::vector<VocabularyEntry> categories;
+};
 
 /** @brief A read-only handle on an index. Move-only; search() may be called from several
  *  threads at once. Sees the last commit made when it was opened, and reopens itself when a
@@ -109,6 +134,15 @@ class Searcher {
     std::optional<Aid> get(const std::string& id) const;
     /** @brief Number of aids in the index (any status). */
     std::size_t size() const;
+    /** @brief The aid whose id, else whose slug, is `id_or_slug`, whatever its status; nullopt
+     *  when absent. Slugs are looked up in a table read once per index revision. */
+    std::optional<Aid> find(const std::string& id_or_slug) const;
+    /** @brief The revision read now (a new commit is seen here as by search()), its commit
+     *  time and its number of aids. When the index cannot be reopened (being replaced, damaged),
+     *  the searcher keeps reading the revision it has, and says so here. @throws IndexError */
+    IndexStatus status() const;
+    /** @brief The themes of the index's taxonomy with their categories, in slug order. */
+    std::vector<ThemeEntry> themes() const;
 
   private:
     struct Impl;

@@ -273,4 +273,59 @@ std::vector<std::string> split(std::string_view text, char separator) {
     return out;
 }
 
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0], best = row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+            best = std::min(best, row[j]);
+        }
+        if (best > limit) return limit + 1;
+    }
+    return row[b.size()];
+}
+
+namespace {
+// Lower case, with `-`, `_` and blanks as one space.
+std::string comparable(std::string_view text) {
+    std::string out;
+    for (char c : ascii_lower(trim(text))) {
+        bool blank = c == '-' || c == '_' || c == ' ' || c == '\t';
+        if (blank && (out.empty() || out.back() == ' ')) continue;
+        out += blank ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+}  // namespace
+
+std::vector<std::string> closest(std::string_view value, const std::vector<std::string>& known, std::size_t max) {
+    const std::string wanted = comparable(value);
+    if (wanted.empty()) return {};
+    const std::size_t limit = std::max<std::size_t>(2, wanted.size() / 3);
+    std::vector<std::pair<std::size_t, std::string>> ranked;  // rank, value
+    for (const auto& candidate : known) {
+        std::string key = comparable(candidate);
+        std::string initials;
+        bool word_prefix = false;
+        for (const auto& word : split(key, ' ')) {
+            if (word.size() > 2) initials += word[0];
+            word_prefix = word_prefix || word.rfind(wanted, 0) == 0;
+        }
+        if (initials == wanted) ranked.emplace_back(0, candidate);
+        else if (word_prefix || key.rfind(wanted, 0) == 0) ranked.emplace_back(1, candidate);
+        else if (std::size_t d = edit_distance(wanted, key, limit); d <= limit) ranked.emplace_back(2 + d, candidate);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < ranked.size() && out.size() < max; ++i)
+        if (std::find(out.begin(), out.end(), ranked[i].second) == out.end()) out.push_back(ranked[i].second);
+    return out;
+}
+
 }  // namespace aides::text

@@ -22,4 +22,11 @@ std::string ascii_lower(std::string_view text);
 /** Splits on a separator, trimming each piece and dropping empty ones. */
 std::vector<std::string> split(std::string_view text, char separator);
 
+/** Levenshtein distance of two byte strings, or `limit + 1` as soon as it exceeds `limit`. */
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
+/** Up to `max` of `known` that a mistyped `value` may have meant (compared in ASCII lower case,
+ *  `-`, `_` and spaces alike): those it is the acronym of (`pvd`: petites-villes-de-demain,
+ *  words of one or two letters skipped) or a word-prefix of, then the nearest by edit distance. */
+std::vector<std::string> closest(std::string_view value, const std::vector<std::string>& known, std::size_t max = 3);
+
 }  // namespace aides::text

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "analysis/text_utils.hpp"
@@ -21,7 +22,9 @@ namespace aides {
 
 namespace {
 
-constexpr std::string_view format_header = "#aides-geography\t1\t";
+// Version 2 adds the former communes (`F` lines); a version 1 file reads as one without any.
+constexpr std::string_view format_header = "#aides-geography\t2\t";
+constexpr std::string_view format_header_v1 = "#aides-geography\t1\t";
 
 struct ScaleWord {
     Scale scale;
@@ -182,6 +185,12 @@ struct CommuneRecord {
     bool overseas = false;
 };
 
+// A former commune or name (merged, delegated, associated, renamed), pointing at today's commune.
+struct FormerRecord {
+    std::string_view code, name, current;  // name may be empty: a former code only
+    bool merged = true;
+};
+
 struct DepartmentRecord {
     std::string name, region;
     bool overseas = false;
@@ -229,6 +238,7 @@ struct Geography::Data {
     std::string source;  // where it was read from, for errors
     std::string origin;  // where the data comes from, as its header says
     std::vector<CommuneRecord> communes;  // sorted by code
+    std::vector<FormerRecord> formers;    // sorted by code, then name
     std::map<std::string, std::string, std::less<>> regions;  // code -> name
     std::map<std::string, DepartmentRecord, std::less<>> departments;
     std::map<std::string, EpciRecord, std::less<>> epcis;
@@ -241,6 +251,7 @@ struct Geography::Data {
     // integers rather than 35,000 strings makes building them twice as fast.
     mutable std::vector<std::pair<std::size_t, std::uint32_t>> by_name;
     mutable std::vector<std::pair<std::uint32_t, std::uint32_t>> by_postcode;
+    mutable std::vector<std::pair<std::size_t, std::uint32_t>> former_by_name;  // (hash of the name key, former)
     mutable std::map<std::pair<Scale, std::string>, std::string> perimeter_by_name;  // EPCI, department, region
 
     const CommuneRecord* commune(std::string_view code) const {
@@ -265,9 +276,11 @@ struct Geography::Data {
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
             if (line.empty()) continue;
             if (line.front() == '#') {
-                if (line.substr(0, format_header.size()) == format_header) {
-                    header_seen = true;
-                    origin = line.substr(format_header.size());
+                for (std::string_view header : {format_header, format_header_v1}) {
+                    if (line.substr(0, header.size()) == header) {
+                        header_seen = true;
+                        origin = line.substr(header.size());
+                    }
                 }
                 continue;
             }
@@ -312,6 +325,9 @@ struct Geography::Data {
             } else if (kind == "E") {
                 need(3);
                 epcis[std::string(fields[1])].name = std::string(fields[2]);
+            } else if (kind == "F") {
+                need(5);
+                formers.push_back(FormerRecord{fields[1], fields[2], fields[3], fields[4] != "renamed"});
             } else {
                 throw DataError("unknown record kind \"" + std::string(kind) + "\"", source, line_number);
             }
@@ -322,6 +338,10 @@ struct Geography::Data {
 
     void finish() {
         auto by_code = [](const CommuneRecord& a, const CommuneRecord& b) { return a.code < b.code; };
+        auto former_order = [](const FormerRecord& a, const FormerRecord& b) {
+            return std::tie(a.code, a.name, a.current) < std::tie(b.code, b.name, b.current);
+        };
+        if (!std::is_sorted(formers.begin(), formers.end(), former_order)) std::sort(formers.begin(), formers.end(), former_order);
         if (!std::is_sorted(communes.begin(), communes.end(), by_code)) std::sort(communes.begin(), communes.end(), by_code);
         for (std::size_t i = 1; i < communes.size(); ++i)
             if (communes[i].code == communes[i - 1].code)
@@ -361,6 +381,11 @@ struct Geography::Data {
                     rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
                 }
             }
+            for (const FormerRecord& f : formers)
+                if (!f.name.empty())
+                    former_by_name.emplace_back(std::hash<std::string>{}(name_key(f.name)),
+                                                static_cast<std::uint32_t>(&f - formers.data()));
+            std::sort(former_by_name.begin(), former_by_name.end());
             std::sort(by_name.begin(), by_name.end());
             std::sort(by_postcode.begin(), by_postcode.end());
             for (const auto& [code, name] : regions) perimeter_by_name[{Scale::region, name_key(name)}] = code;
@@ -378,6 +403,26 @@ struct Geography::Data {
         for (; it != by_name.end() && it->first == hash; ++it)
             if (name_key(communes[it->second].name) == key) out.push_back(it->second);  // not a collision
         return out;
+    }
+
+    // Former communes whose name key is `key`.
+    std::vector<const FormerRecord*> formerly_named(const std::string& key) const {
+        build_lookups();
+        std::vector<const FormerRecord*> out;
+        std::size_t hash = std::hash<std::string>{}(key);
+        auto it = std::lower_bound(former_by_name.begin(), former_by_name.end(), std::make_pair(hash, std::uint32_t{0}));
+        for (; it != former_by_name.end() && it->first == hash; ++it)
+            if (name_key(formers[it->second].name) == key) out.push_back(&formers[it->second]);
+        return out;
+    }
+
+    // The former commune of a code that is no longer a commune's code.
+    const FormerRecord* former_code(std::string_view code) const {
+        auto it = std::lower_bound(formers.begin(), formers.end(), code,
+                                   [](const FormerRecord& f, std::string_view key) { return f.code < key; });
+        for (; it != formers.end() && it->code == code; ++it)
+            if (it->code != it->current) return &*it;
+        return nullptr;
     }
 
     // Communes of a postcode, in code order.
@@ -467,10 +512,101 @@ std::string Geography::serialize() const {
         out += c.postcodes;
         out += c.overseas ? "\toverseas\n" : "\tmainland\n";
     }
+    for (const auto& f : data_->formers) {
+        for (std::string_view field : {std::string_view("F"), f.code, f.name, f.current}) {
+            out += field;
+            out += '\t';
+        }
+        out += f.merged ? "merged\n" : "renamed\n";
+    }
     return out;
 }
 
-Geography Geography::from_npm(const std::string& data_dir) {
+namespace {
+// The `F` lines of the compact form: former codes and names of today's communes, from the
+// delegated and associated communes, `anciensCodes`, the EPCI member names (some still the
+// names before a renaming) and every commune of older releases of the package.
+template <class Clean>
+std::string former_communes_text(const nlohmann::json& communes, const nlohmann::json& epcis,
+                                 const std::vector<std::string>& former_releases, Clean clean) {
+    using nlohmann::json;
+    struct Current {
+        std::string name, key;
+        bool merged = false;  // a commune nouvelle: it has former codes or delegated communes
+    };
+    std::map<std::string, Current> current;
+    std::map<std::string, std::string> today_of;  // former code -> today's code
+    for (const json& c : communes) {
+        if (c.value("type", "") != "commune-actuelle") continue;
+        Current& entry = current[clean(c.at("code"))];
+        entry.name = clean(c.at("nom"));
+        entry.key = name_key(entry.name);
+        if (c.contains("anciensCodes"))
+            for (const json& old : c["anciensCodes"]) {
+                today_of[clean(old)] = clean(c.at("code"));
+                entry.merged = true;
+            }
+    }
+    for (const json& c : communes) {
+        std::string type = c.value("type", "");
+        if ((type == "commune-deleguee" || type == "commune-associee") && c.contains("chefLieu")) {
+            std::string chef = clean(c["chefLieu"]);
+            if (auto it = current.find(chef); it != current.end()) it->second.merged = true;
+            if (!current.count(clean(c.at("code")))) today_of.emplace(clean(c.at("code")), chef);
+        }
+    }
+    auto today = [&](const std::string& code) -> std::string {
+        if (current.count(code)) return code;
+        auto it = today_of.find(code);
+        return it != today_of.end() && current.count(it->second) ? it->second : std::string();
+    };
+    std::set<std::tuple<std::string, std::string, std::string>> seen;  // code, name key, today
+    std::vector<FormerCommune> out;
+    auto add = [&](const std::string& code, const std::string& name) {
+        std::string now = today(code);
+        if (now.empty()) return;
+        const Current& c = current.at(now);
+        std::string key = name.empty() ? std::string() : name_key(name);
+        if (code == now && (key.empty() || key == c.key)) return;  // today's code and name
+        if (!key.empty() && key == c.key) key.clear();              // a former code under today's name
+        if (!seen.insert({code, key, now}).second) return;
+        out.push_back({code, key.empty() ? std::string() : name, now, c.merged || code != now});
+    };
+    for (const json& c : communes) {
+        std::string type = c.value("type", "");
+        if (type == "commune-deleguee" || type == "commune-associee") add(clean(c.at("code")), clean(c.at("nom")));
+    }
+    for (const auto& [old, now] : today_of) add(old, "");
+    for (const json& e : epcis)
+        for (const json& member : e.at("membres")) add(clean(member.at("code")), clean(member.at("nom")));
+    for (const std::string& dir : former_releases) {
+        std::string path = dir + "/communes.json";
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw DataError("cannot open", path, 0);
+        json older;
+        try {
+            older = json::parse(in);
+        } catch (const json::exception& e) {
+            throw DataError(std::string("malformed JSON: ") + e.what(), path, 0);
+        }
+        for (const json& c : older)
+            if (c.value("type", "") != "arrondissement-municipal") add(clean(c.at("code")), clean(c.at("nom")));
+    }
+    // A code kept with a name drops its nameless entry.
+    std::set<std::string> named_codes;
+    for (const auto& f : out)
+        if (!f.name.empty()) named_codes.insert(f.code);
+    std::string text;
+    std::sort(out.begin(), out.end());
+    for (const auto& f : out) {
+        if (f.name.empty() && named_codes.count(f.code)) continue;
+        text += "F\t" + f.code + "\t" + f.name + "\t" + f.current + "\t" + (f.merged ? "merged" : "renamed") + "\n";
+    }
+    return text;
+}
+}  // namespace
+
+Geography Geography::from_npm(const std::string& data_dir, const std::vector<std::string>& former_releases) {
     using nlohmann::json;
     auto read = [&](const std::string& name) {
         std::string path = data_dir + "/" + name;
@@ -493,12 +629,11 @@ Geography Geography::from_npm(const std::string& data_dir) {
     json regions = read("regions.json"), departments = read("departements.json"), epcis = read("epci.json"),
          communes = read("communes.json");
     try {
-        // Overseas collectivities (zone `com`) are listed as regions too; a region perimeter
-        // needs a real region, so they have none.
+        // The overseas collectivities (zone `com`) are listed as regions too, under their own
+        // code (region 987 holds department 987): kept, so that an aid on `region:987` reaches them.
         std::set<std::string> region_codes;
         std::string text = header_of(source);
         for (const json& r : regions) {
-            if (r.value("zone", "") == "com") continue;
             region_codes.insert(clean(r.at("code")));
             text += "R\t" + clean(r.at("code")) + "\t" + clean(r.at("nom")) + "\n";
         }
@@ -531,6 +666,7 @@ Geography Geography::from_npm(const std::string& data_dir) {
             ++count;
         }
         if (count == 0) throw DataError("no commune-actuelle in communes.json", data_dir, 0);
+        text += former_communes_text(communes, epcis, former_releases, clean);
         return parse(text, source);
     } catch (const json::exception& e) {
         throw DataError(std::string("unexpected JSON: ") + e.what(), data_dir, 0);
@@ -671,21 +807,205 @@ std::vector<std::string> Geography::find_communes(std::string_view query) const 
     return out;
 }
 
-std::string Geography::resolve_commune(std::string_view query) const {
-    std::string code = upper(text::trim(query));
-    if (data_->commune(code)) return code;
-    std::vector<std::string> candidates = find_communes(query);
-    if (candidates.size() == 1) return candidates.front();
-    if (candidates.empty()) throw UsageError("unknown commune \"" + std::string(query) + "\" (not an INSEE code, name or postcode)", std::string(query));
-    std::string list;
-    for (std::size_t i = 0; i < candidates.size() && i < 12; ++i) {
-        const CommuneRecord* c = data_->commune(candidates[i]);
-        list += (i ? ", " : "") + std::string(c->code) + " " + std::string(c->name) + " (" + std::string(c->department) + ")";
+namespace {
+bool looks_like_code(std::string_view text) {
+    if (text.size() != 5) return false;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    bool corsica = text[0] == '2' && (text[1] == 'A' || text[1] == 'B' || text[1] == 'a' || text[1] == 'b');
+    return digit(text[0]) && (digit(text[1]) || corsica) && digit(text[2]) && digit(text[3]) && digit(text[4]);
+}
+
+// Strips a case-insensitive `prefix:` from `text`.
+bool strip_prefix(std::string_view& text, std::string_view prefix) {
+    if (text.size() < prefix.size() || text::ascii_lower(text.substr(0, prefix.size())) != prefix) return false;
+    text = text::trim(text.substr(prefix.size()));
+    return true;
+}
+
+// "st" and "ste" as people abbreviate Saint and Sainte.
+std::string expand_saints(const std::string& key) {
+    std::string out;
+    for (const auto& word : split_spaces(key)) {
+        out += out.empty() ? "" : " ";
+        out += word == "st" ? "saint" : word == "ste" ? "sainte" : word;
     }
-    if (candidates.size() > 12) list += ", ...";
-    throw UsageError("ambiguous commune \"" + std::string(query) + "\": " + std::to_string(candidates.size()) +
-                         " candidates: " + list + "; give the INSEE code",
-                     std::string(query));
+    return out;
+}
+
+}  // namespace
+
+CommuneResolution Geography::resolve(std::string_view query) const {
+    const Data& data = *data_;
+    const std::string input(text::trim(query));
+    auto fail = [&](const std::string& message) -> CommuneResolution { throw UsageError(message, input); };
+    if (input.empty()) return fail("unknown commune \"\": empty (give an INSEE code, a name or a postcode)");
+    auto describe = [&](const CommuneRecord& c) {
+        auto d = data.departments.find(c.department);
+        return std::string(c.code) + " " + std::string(c.name) + " (" +
+               (d == data.departments.end() ? std::string(c.department) : d->second.name + ", " + std::string(c.department)) + ")";
+    };
+    auto listing = [&](const std::vector<const CommuneRecord*>& communes) {
+        std::string out;
+        for (std::size_t i = 0; i < communes.size() && i < 12; ++i) out += (i ? ", " : "") + describe(*communes[i]);
+        if (communes.size() > 12) out += ", and " + std::to_string(communes.size() - 12) + " more";
+        return out;
+    };
+    auto answer = [&](const CommuneRecord& c, std::string note) {
+        CommuneResolution out;
+        out.code = c.code;
+        out.name = c.name;
+        auto d = data.departments.find(c.department);
+        out.department = Place{std::string(c.department), d == data.departments.end() ? std::string(c.department) : d->second.name};
+        out.note = std::move(note);
+        return out;
+    };
+    auto former_note = [&](const FormerRecord& f, const CommuneRecord& now, bool by_code) {
+        std::string what = by_code ? std::string(f.code) + (f.name.empty() ? "" : " (" + std::string(f.name) + ")")
+                                   : std::string(f.name) + " (" + std::string(f.code) + ")";
+        if (!f.merged) return what + " is now named " + std::string(now.name);
+        return what + " is part of " + std::string(now.name) + " since the communes merged";
+    };
+    auto communes_of = [&](const std::vector<std::uint32_t>& indices) {
+        std::vector<const CommuneRecord*> out;
+        for (std::uint32_t i : indices) out.push_back(&data.communes[i]);
+        return out;
+    };
+    std::string_view rest = input;
+    // Five characters: an INSEE code (today's or a former one) and a postcode may both read them.
+    bool insee_only = strip_prefix(rest, "insee:");
+    bool postcode_only = !insee_only && (strip_prefix(rest, "cp:") || strip_prefix(rest, "postcode:"));
+    if (insee_only || postcode_only || looks_like_code(rest)) {
+        const std::string code = upper(rest);
+        const CommuneRecord* by_code = nullptr;
+        const FormerRecord* former = nullptr;
+        if (!postcode_only) {
+            by_code = data.commune(code);
+            if (!by_code && (former = data.former_code(code))) by_code = data.commune(former->current);
+        }
+        std::vector<const CommuneRecord*> by_postcode;
+        if (!insee_only) by_postcode = communes_of(data.with_postcode(code));
+        std::set<const CommuneRecord*> readings(by_postcode.begin(), by_postcode.end());
+        if (by_code) readings.insert(by_code);
+        if (readings.empty()) {
+            if (insee_only) return fail("unknown commune \"" + input + "\": no commune has INSEE code " + code);
+            if (postcode_only) return fail("unknown commune \"" + input + "\": no commune has postcode " + code);
+            return fail("unknown commune \"" + input + "\": neither an INSEE code nor a postcode");
+        }
+        if (readings.size() == 1) {
+            const CommuneRecord& c = **readings.begin();
+            if (by_code) return answer(c, former ? former_note(*former, c, true) : "");
+            return answer(c, "read as postcode " + code);
+        }
+        if (by_code && !by_postcode.empty())
+            return fail("ambiguous commune \"" + input + "\": the INSEE code of " + describe(*by_code) + ", or postcode " + code +
+                        " of " + std::to_string(by_postcode.size()) + (by_postcode.size() == 1 ? " commune: " : " communes: ") +
+                        listing(by_postcode) + "; write insee:" + code + " or cp:" + code);
+        return fail("ambiguous commune \"" + input + "\": postcode " + code + " of " + std::to_string(by_postcode.size()) +
+                    " communes: " + listing(by_postcode) + "; give the INSEE code or the name");
+    }
+
+    // A name, today's or a former one, maybe with its department.
+    struct Candidate {
+        const CommuneRecord* commune;
+        const FormerRecord* former;  // null: today's name
+    };
+    auto named = [&](const std::string& key, const std::string& department) {
+        std::vector<Candidate> out;
+        for (std::uint32_t i : data.named(key))
+            if (department.empty() || data.communes[i].department == department) out.push_back({&data.communes[i], nullptr});
+        if (!out.empty()) return out;  // a commune's name of today wins over a former name
+        std::set<const CommuneRecord*> seen;
+        for (const FormerRecord* f : data.formerly_named(key)) {
+            const CommuneRecord* c = data.commune(f->current);
+            if (c && (department.empty() || c->department == department) && seen.insert(c).second) out.push_back({c, f});
+        }
+        return out;
+    };
+    auto department_of = [&](std::string_view text) -> std::string {
+        text = text::trim(text);
+        std::string code = upper(text);
+        if (code.size() == 1 && std::isdigit(static_cast<unsigned char>(code[0]))) code = "0" + code;
+        if (data.departments.count(code)) return code;
+        data.build_lookups();
+        if (auto it = data.perimeter_by_name.find({Scale::department, name_key(text)}); it != data.perimeter_by_name.end())
+            return it->second;
+        return "";
+    };
+    std::string name(input), department;
+    std::vector<Candidate> candidates = named(name_key(name), "");
+    if (candidates.empty()) {
+        // `NAME (DEP)`, `NAME, DEPARTMENT`, `NAME DEP`: DEP a department's code or name.
+        std::string_view whole = input;
+        std::optional<std::pair<std::string_view, std::string_view>> split;
+        if (whole.back() == ')' && whole.find('(') != std::string_view::npos) {
+            std::size_t open = whole.rfind('(');
+            split = {whole.substr(0, open), whole.substr(open + 1, whole.size() - open - 2)};
+        } else if (std::size_t comma = whole.rfind(','); comma != std::string_view::npos) {
+            split = {whole.substr(0, comma), whole.substr(comma + 1)};
+        } else if (std::size_t space = whole.find_last_of(" \t"); space != std::string_view::npos) {
+            std::string_view last = whole.substr(space + 1);
+            if (!last.empty() && last.size() <= 3 && std::isdigit(static_cast<unsigned char>(last[0]))) split = {whole.substr(0, space), last};
+        }
+        if (split && !text::trim(split->first).empty()) {
+            department = department_of(split->second);
+            if (department.empty())
+                return fail("unknown department \"" + std::string(text::trim(split->second)) + "\" in commune \"" + input + "\"");
+            name = text::trim(split->first);
+            candidates = named(name_key(name), department);
+        }
+    }
+    if (candidates.empty()) {
+        std::string expanded = expand_saints(name_key(name));
+        if (expanded != name_key(name)) candidates = named(expanded, department);
+    }
+    if (candidates.size() == 1) {
+        const Candidate& c = candidates.front();
+        return answer(*c.commune, c.former ? former_note(*c.former, *c.commune, false) : "");
+    }
+    if (candidates.size() > 1) {
+        std::vector<const CommuneRecord*> communes;
+        for (const auto& c : candidates) communes.push_back(c.commune);
+        std::string example = std::string(candidates.front().former ? candidates.front().former->name : candidates.front().commune->name) +
+                              " (" + std::string(candidates.front().commune->department) + ")";
+        return fail("ambiguous commune \"" + input + "\": " + std::to_string(candidates.size()) + " communes: " + listing(communes) +
+                    "; add the department, e.g. \"" + example + "\", or give the INSEE code");
+    }
+    // Unknown: the closest names (today's and former ones), nearest first, then the most populous.
+    const std::string key = expand_saints(name_key(name));
+    const std::size_t limit = key.size() <= 4 ? 1 : key.size() <= 9 ? 2 : 3;
+    std::map<const CommuneRecord*, std::size_t> distance;
+    auto consider = [&](const CommuneRecord* c, std::string_view candidate_name) {
+        if (!c || (!department.empty() && c->department != department)) return;
+        std::size_t d = text::edit_distance(key, name_key(candidate_name), limit);
+        if (d > limit) return;
+        auto [it, added] = distance.emplace(c, d);
+        if (!added) it->second = std::min(it->second, d);
+    };
+    for (const CommuneRecord& c : data.communes) consider(&c, c.name);
+    for (const FormerRecord& f : data.formers)
+        if (!f.name.empty()) consider(data.commune(f.current), f.name);
+    std::vector<std::pair<std::size_t, const CommuneRecord*>> closest;
+    for (const auto& [c, d] : distance) closest.emplace_back(d, c);
+    std::sort(closest.begin(), closest.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second->population > b.second->population;
+    });
+    std::string message = "unknown commune \"" + input + "\" (not an INSEE code, name or postcode";
+    message += department.empty() ? ")" : " in department " + department + ")";
+    if (!closest.empty()) {
+        message += "; did you mean: ";
+        for (std::size_t i = 0; i < closest.size() && i < 5; ++i) message += (i ? ", " : "") + describe(*closest[i].second);
+    }
+    return fail(message);
+}
+
+std::string Geography::resolve_commune(std::string_view query) const { return resolve(query).code; }
+
+std::vector<FormerCommune> Geography::former_communes() const {
+    std::vector<FormerCommune> out;
+    out.reserve(data_->formers.size());
+    for (const auto& f : data_->formers)
+        out.push_back({std::string(f.code), std::string(f.name), std::string(f.current), f.merged});
+    return out;
 }
 
 // -------------------------------------------------------------------------------- perimeters

@@ -3,6 +3,7 @@
 // file says and the searcher reads it; nothing else names a prefix or a slot.
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,9 +35,21 @@ inline constexpr std::string_view flag_charged = "XFcharged";
 inline constexpr std::string_view flag_no_deadline = "XFnodeadline";
 inline constexpr std::string_view flag_variant = "XFvariant";
 
+// Xapian refuses terms over 245 bytes (a backer name can be longer): such a value keeps its
+// head and a hash of the whole, the same at index and at query time.
+inline constexpr std::size_t max_term_bytes = 240;
 inline std::string term(std::string_view prefix, std::string_view value) {
     std::string out(prefix);
-    out += value;
+    if (prefix.size() + value.size() <= max_term_bytes) {
+        out += value;
+        return out;
+    }
+    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a
+    for (unsigned char c : value) hash = (hash ^ c) * 1099511628211ull;
+    static constexpr char digits[] = "0123456789abcdef";
+    out += value.substr(0, max_term_bytes - prefix.size() - 17);
+    out += '#';
+    for (int shift = 60; shift >= 0; shift -= 4) out += digits[(hash >> shift) & 0xF];
     return out;
 }
 

@@ -53,6 +53,7 @@ std::string to_json(const SearchResponse& response, const Geography* geography) 
     if (response.partial_count > 0) out["partial_count"] = response.partial_count;
     out["page"] = response.page;
     out["size"] = response.size;
+    if (response.commune) out["commune"] = nlohmann::ordered_json::parse(to_json(*response.commune));
     out["results"] = nlohmann::ordered_json::array();
     for (const auto& hit : response.results) out["results"].push_back(hit_json(hit, geography));
     if (response.facets) {
@@ -67,6 +68,16 @@ std::string to_json(const SearchResponse& response, const Geography* geography) 
     out["relaxed"] = response.relaxed;
     out["missing"] = response.missing;
     out["ignored"] = response.ignored;
+    if (!response.warnings.empty()) out["warnings"] = response.warnings;
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string to_json(const CommuneResolution& commune) {
+    nlohmann::ordered_json out;
+    out["code"] = commune.code;
+    out["name"] = commune.name;
+    out["department"] = {{"code", commune.department.code}, {"name", commune.department.name}};
+    if (!commune.note.empty()) out["note"] = commune.note;
     return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -81,6 +92,7 @@ std::string to_json(const CommuneProfile& profile) {
     out["zone"] = profile.zone;
     out["postcodes"] = profile.postcodes;
     out["perimeters"] = profile.perimeters;
+    if (!profile.note.empty()) out["note"] = profile.note;
     return out.dump();
 }
 

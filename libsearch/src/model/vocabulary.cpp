@@ -1,5 +1,6 @@
 #include "model/vocabulary.hpp"
 
+#include <aides/aid.hpp>
 #include <aides/analysis.hpp>
 
 #include <algorithm>
@@ -327,3 +328,12 @@ std::vector<std::pair<std::string, std::string>> at_category_table() {
 }
 
 }  // namespace aides::vocabulary
+
+namespace aides {
+std::string french_label(std::string_view field, std::string_view value) {
+    using vocabulary::Kind;
+    for (Kind kind : {Kind::audience, Kind::aid_type, Kind::step, Kind::destination, Kind::recurrence, Kind::status})
+        if (vocabulary::field_name(kind) == field) return vocabulary::label(kind, value);
+    return std::string(value);
+}
+}  // namespace aides

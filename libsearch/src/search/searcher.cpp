@@ -6,11 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <iterator>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <unordered_map>
+
+#include <sys/stat.h>
 
 #include "analysis/text_utils.hpp"
 #include "index/document_builder.hpp"
@@ -46,11 +49,13 @@ struct Plan {
     std::vector<std::string> exclude_ids;
     std::vector<std::string> highlighted_ids;
     std::string commune;          // resolved INSEE code
+    std::optional<CommuneResolution> commune_read;  // how the request's commune was read
     std::optional<Perimeter> perimeter;
     std::vector<Perimeter> eligible;  // perimeters accepted for the commune or perimeter
     ParsedText parsed;
     std::vector<std::string> filters_passed;  // for explanations
     std::string today;
+    std::vector<std::string> warnings;  // a filter that matches no aid, a page past the end
 };
 
 std::vector<std::string> normalize_all(vocabulary::Kind kind, const std::vector<std::string>& values, const char* flag) {
@@ -64,6 +69,20 @@ std::vector<std::string> normalize_all(vocabulary::Kind kind, const std::vector<
         }
         out.push_back(*machine);
     }
+    return out;
+}
+
+// The indexed values of a boolean prefix (programs, folded backer names).
+std::vector<std::string> indexed_values(const Xapian::Database& db, std::string_view prefix) {
+    std::vector<std::string> out;
+    for (auto it = db.allterms_begin(std::string(prefix)); it != db.allterms_end(std::string(prefix)); ++it)
+        out.push_back((*it).substr(prefix.size()));
+    return out;
+}
+
+std::string listed(const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
     return out;
 }
 
@@ -125,6 +144,11 @@ struct Searcher::Impl {
     };
     mutable std::mutex pool_mutex;
     mutable std::vector<std::unique_ptr<Context>> pool;
+    mutable std::atomic<bool> stale{false};  // the last reopening failed (status())
+    // Slug -> id, read from every record once per revision, for find() (slugs have no term).
+    mutable std::mutex slugs_mutex;
+    mutable store::Revision slugs_revision;
+    mutable std::unordered_map<std::string, std::string> slug_ids;
     // Facet values in memory, read on the first facet request (query/facet_counts.hpp).
     mutable FacetTableCache facet_tables;
     // Filters and sort keys in memory, for the posting lists many searches share (query/doc_sets.hpp).
@@ -138,8 +162,17 @@ struct Searcher::Impl {
             if (!pool.empty()) {
                 auto context = std::move(pool.back());
                 pool.pop_back();
-                // Each search sees the last commit; reopen() is a cheap revision check.
-                store::translate_errors(dir, [&] { return context->db.reopen(); });
+                // Each search sees the last commit; reopen() is a cheap revision check. When the
+                // index cannot be reopened (a directory being replaced, a damaged version file),
+                // the revision held is still whole: serving it beats failing every request.
+                try {
+                    context->db.reopen();
+                    stale = false;
+                } catch (const Xapian::DatabaseModifiedError&) {
+                    throw;
+                } catch (const Xapian::Error&) {
+                    stale = true;
+                }
                 return context;
             }
         }
@@ -183,7 +216,25 @@ struct Searcher::Impl {
     SearchResponse run(const SearchRequest& request, Context& context) const;
     Query eligibility(Plan& plan, const Xapian::Database& db) const;
     void apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const;
-    void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const;
+    // `check_known`: a value no aid carries is a usage error (a programme) or a warning (a backer).
+    void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
+                      bool check_known) const;
+    // The ongoing aids whose deadline is before `today` (stale), kept for a revision and a day.
+    mutable std::mutex stale_mutex;
+    mutable std::pair<store::Revision, std::string> stale_key;
+    mutable std::shared_ptr<const DocSet> stale;
+    std::shared_ptr<const DocSet> stale_deadlines(const Xapian::Database& db, const std::string& today) const {
+        std::pair<store::Revision, std::string> key{store::Revision::of(db), today};
+        {
+            std::lock_guard lock(stale_mutex);
+            if (stale && stale_key == key) return stale;
+        }
+        auto found = std::make_shared<const DocSet>(aides::stale_deadlines(db, today));
+        std::lock_guard lock(stale_mutex);
+        stale_key = key;
+        stale = found;
+        return found;
+    }
     std::shared_ptr<const DocSet> relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder,
                                         const DocSet* filter_set, bool relax_groups) const;
     // A local variant of a generic aid, as the generic/local choice needs it; read from its
@@ -230,7 +281,10 @@ const Geography& Searcher::geography() const { return impl_->catalogue.geography
 CommuneProfile Searcher::profile(const std::string& commune) const {
     const Geography& geography = impl_->catalogue.geography;
     if (geography.commune_count() == 0) throw IndexError(impl_->dir + ": the index holds no geography");
-    return *geography.profile(geography.resolve_commune(commune));
+    CommuneResolution where = geography.resolve(commune);
+    CommuneProfile profile = *geography.profile(where.code);
+    profile.note = where.note;
+    return profile;
 }
 
 std::size_t Searcher::size() const {
@@ -243,6 +297,62 @@ std::optional<Aid> Searcher::get(const std::string& id) const {
         if (it == context.db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
         return stored::decode(context.db.get_document(*it).get_data());
     });
+}
+
+std::optional<Aid> Searcher::find(const std::string& id_or_slug) const {
+    if (auto aid = get(id_or_slug)) return aid;
+    return impl_->reading([&](Impl::Context& context) -> std::optional<Aid> {
+        const Xapian::Database& db = context.db;
+        const store::Revision revision = store::Revision::of(db);
+        std::string id;
+        {
+            std::lock_guard lock(impl_->slugs_mutex);
+            if (impl_->slugs_revision != revision) {
+                std::unordered_map<std::string, std::string> slugs;
+                for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+                    Aid aid = stored::decode(db.get_document(*it).get_data());
+                    if (!aid.slug.empty()) slugs.emplace(std::move(aid.slug), std::move(aid.id));
+                }
+                impl_->slug_ids = std::move(slugs);
+                impl_->slugs_revision = revision;
+            }
+            auto found = impl_->slug_ids.find(id_or_slug);
+            if (found == impl_->slug_ids.end()) return std::nullopt;
+            id = found->second;
+        }
+        Xapian::PostingIterator it = db.postlist_begin(schema::term(schema::id, id));
+        if (it == db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
+        return stored::decode(db.get_document(*it).get_data());
+    });
+}
+
+IndexStatus Searcher::status() const {
+    IndexStatus status = impl_->reading([&](Impl::Context& context) {
+        IndexStatus out;
+        out.revision = context.db.get_revision();
+        out.aids = context.db.get_doccount();
+        return out;
+    });
+    status.stale = impl_->stale;
+    // Glass rewrites its version file at each commit (and a compaction swaps it in).
+    struct stat version {};
+    if (::stat((std::filesystem::path(impl_->dir) / "iamglass").c_str(), &version) == 0)
+        status.committed_at = static_cast<std::int64_t>(version.st_mtime);
+    return status;
+}
+
+std::vector<ThemeEntry> Searcher::themes() const {
+    const Taxonomy& taxonomy = impl_->catalogue.taxonomy;
+    std::vector<ThemeEntry> out;
+    for (const auto& [slug, theme] : taxonomy.themes()) {
+        ThemeEntry entry{theme.slug, theme.name, {}};
+        for (const auto& category : theme.categories) {
+            const Taxonomy::Category* c = taxonomy.category(category);
+            entry.categories.push_back({category, c ? c->name : category, {}});
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) const {
@@ -305,7 +415,8 @@ void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& reques
     }
 }
 
-void Searcher::Impl::list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan) const {
+void Searcher::Impl::list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
+                                  bool check_known) const {
     auto add_terms = [&](std::string_view prefix, const std::vector<std::string>& values, const char* label) {
         if (values.empty()) return;
         filters.push_back(any_of(prefix, values));
@@ -328,19 +439,42 @@ void Searcher::Impl::list_filters(const SearchRequest& request, Context& context
     std::vector<std::string> themes, categories, programs, backers;
     for (const auto& value : request.themes) {
         const auto* theme = catalogue.taxonomy.theme(value);
-        if (!theme) throw UsageError("unknown theme \"" + value + "\"", value);
+        if (!theme) {
+            std::vector<std::string> known;
+            for (const auto& [slug, t] : catalogue.taxonomy.themes()) known.push_back(slug);
+            auto near = text::closest(value, known);
+            throw UsageError("unknown theme \"" + value + "\"" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
+        }
         themes.push_back(theme->slug);
     }
     for (const auto& value : request.categories) {
         const auto* category = catalogue.taxonomy.category(value);
-        if (!category) throw UsageError("unknown category \"" + value + "\"", value);
+        if (!category) {
+            std::vector<std::string> known;
+            for (const auto& [slug, t] : catalogue.taxonomy.themes()) known.insert(known.end(), t.categories.begin(), t.categories.end());
+            auto near = text::closest(value, known);
+            throw UsageError("unknown category \"" + value + "\"" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
+        }
         categories.push_back(category->slug);
     }
     add_terms(schema::theme, themes, "theme");
     add_terms(schema::category, categories, "category");
-    for (const auto& value : request.programs) programs.push_back(text::ascii_lower(text::trim(value)));
+    for (const auto& value : request.programs) {
+        programs.push_back(text::ascii_lower(text::trim(value)));
+        if (check_known && !context.db.term_exists(schema::term(schema::program, programs.back()))) {
+            auto near = text::closest(value, indexed_values(context.db, schema::program));
+            throw UsageError("unknown program \"" + value + "\": no aid of the index has it" +
+                                 (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
+        }
+    }
     add_terms(schema::program, programs, "program");
-    for (const auto& value : request.backers) backers.push_back(backer_key(context.analyzer, value));
+    for (const auto& value : request.backers) {
+        backers.push_back(backer_key(context.analyzer, value));
+        if (check_known && !context.db.term_exists(schema::term(schema::backer, backers.back()))) {
+            auto near = text::closest(backers.back(), indexed_values(context.db, schema::backer));
+            plan.warnings.push_back("backer \"" + value + "\" matches no aid" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"));
+        }
+    }
     add_terms(schema::backer, backers, "backer");
 }
 
@@ -375,7 +509,8 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
         throw UsageError("give --commune or --perimeter, not both", request.perimeter);
     if (!request.commune.empty()) {
         if (geography.commune_count() == 0) throw IndexError(dir + ": the index holds no geography; re-index with --geo");
-        plan.commune = geography.resolve_commune(request.commune);
+        plan.commune_read = geography.resolve(request.commune);
+        plan.commune = plan.commune_read->code;
         if (request.audiences.empty()) request.audiences.push_back("commune");
     } else if (!request.perimeter.empty()) {
         auto p = Perimeter::parse(request.perimeter);
@@ -386,8 +521,8 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
     }
     if (!plan.commune.empty() || plan.perimeter) filters.push_back(eligibility(plan, context.db));
 
-    list_filters(request, context, filters, plan);
-    list_filters(portal, context, filters, plan);
+    list_filters(request, context, filters, plan, true);
+    list_filters(portal, context, filters, plan, false);
     if (request.call_for_projects) {
         filters.emplace_back(std::string(schema::flag_call));
         plan.filters_passed.push_back("call_for_projects");
@@ -408,8 +543,13 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
         plan.filters_passed.push_back("open on " + plan.today);
     }
     if (!request.apply_before.empty()) {
-        filters.emplace_back(Query::OP_VALUE_LE, schema::deadline, checked_date(request.apply_before, "--apply-before"));
-        plan.filters_passed.push_back("deadline <= " + request.apply_before);
+        // Still open, with a deadline from today on: a stale deadline (an ongoing aid's past one)
+        // counts as none, and so is dropped.
+        checked_date(request.apply_before, "--apply-before");
+        filters.emplace_back(Query::OP_VALUE_RANGE, schema::deadline, plan.today, request.apply_before);
+        plan.filters_passed.push_back("deadline " + plan.today + ".." + request.apply_before);
+        if (request.apply_before < plan.today)
+            plan.warnings.push_back("--apply-before " + request.apply_before + " is before today (" + plan.today + "): no deadline can be met");
     }
     if (!request.published_after.empty()) {
         filters.emplace_back(Query::OP_VALUE_GE, schema::published, checked_date(request.published_after, "--published-after"));
@@ -589,8 +729,9 @@ Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, Context& c
     why.filters = plan.filters_passed;
     for (auto& f : why.filters)
         if (f.rfind("open on", 0) == 0)
-            f += aid.submission_deadline ? " (deadline " + *aid.submission_deadline + ")"
-                                         : aid.recurrence == "ongoing" ? " (ongoing)" : " (no deadline)";
+            f += aid.recurrence == "ongoing" && (!aid.submission_deadline || *aid.submission_deadline < plan.today) ? " (ongoing)"
+                 : aid.submission_deadline ? " (deadline " + *aid.submission_deadline + ")"
+                                           : " (no deadline)";
     if (!plan.parsed.empty()) {
         for (const TextField& field : text_fields(aid, catalogue.taxonomy)) {
             if (field.text.empty()) continue;
@@ -655,6 +796,9 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     response.page = request.page;
     response.size = request.size;
     response.ignored = plan.parsed.ignored;
+    response.commune = plan.commune_read;
+    response.today = plan.today;
+    response.warnings = plan.warnings;
     Xapian::Database& db = context.db;
     TextQueryBuilder builder(context.analyzer, catalogue.synonyms);
 
@@ -712,13 +856,24 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         if (matched) matched->subtract(*excluded);
     }
 
+    // Stale deadlines sort as none (UndatedSortKey), in Xapian's sort as in memory.
+    std::shared_ptr<const DocSet> stale_set;
+    if (request.order == Order::deadline || (request.order == Order::relevance && !weighted)) {
+        stale_set = stale_deadlines(db, plan.today);
+        if (stale_set->count() == 0) stale_set.reset();
+    }
+    UndatedSortKey deadline_key(schema::deadline_order, stale_set), place_key(schema::place_order, stale_set);
     auto configure = [&](Xapian::Enquire& enquire) {
         if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
         switch (request.order) {
             case Order::relevance:
-                if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
+                if (!weighted && stale_set) enquire.set_sort_by_key(&place_key, false);
+                else if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
                 break;
-            case Order::deadline: enquire.set_sort_by_value_then_relevance(schema::deadline_order, false); break;
+            case Order::deadline:
+                if (stale_set) enquire.set_sort_by_key_then_relevance(&deadline_key, false);
+                else enquire.set_sort_by_value_then_relevance(schema::deadline_order, false);
+                break;
             case Order::published: enquire.set_sort_by_value_then_relevance(schema::published, true); break;
         }
     };
@@ -752,7 +907,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         response.count = matched.count();
         if (spy) spy->add(matched);
         std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
-                                                        static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size));
+                                                        static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size),
+                                                        request.order == Order::published ? nullptr : stale_set.get());
         for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(top[i], 0.0);
     } else if (matched) {
         response.count = matched->count();
@@ -864,6 +1020,12 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     }
     if (request.facets) response.facets = spy->facets();
     if (has_text) response.suggestion = suggest(plan, context);
+    if (response.results.empty() && response.count > 0) {
+        std::size_t pages = (response.count + static_cast<std::size_t>(request.size) - 1) / static_cast<std::size_t>(request.size);
+        response.warnings.push_back("page " + std::to_string(request.page) + " is past the end: " + std::to_string(response.count) +
+                                    (response.count == 1 ? " aid" : " aids") + " make " + std::to_string(pages) +
+                                    (pages == 1 ? " page" : " pages") + " of " + std::to_string(request.size));
+    }
     return response;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "index/schema.hpp"
+
 namespace aides {
 
 // ---------------------------------------------------------------------------------- DocSet
@@ -159,9 +161,17 @@ std::optional<SortColumn> SortColumn::build(const Xapian::Database& db, Xapian::
     return column;
 }
 
-std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& keys, bool descending, std::size_t wanted) {
+std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& keys, bool descending, std::size_t wanted,
+                                          const DocSet* undated) {
+    // A key is the value's digits plus one; a date is its last eight digits.
+    constexpr std::uint64_t date_digits = 100'000'000, no_date = 99'991'231;
+    auto key = [&](Xapian::docid did) {
+        std::uint64_t k = keys.key(did);
+        if (undated && k > 0 && undated->contains(did)) k = (k - 1) / date_digits * date_digits + no_date + 1;
+        return k;
+    };
     auto before = [&](Xapian::docid a, Xapian::docid b) {
-        std::uint64_t ka = keys.key(a), kb = keys.key(b);
+        std::uint64_t ka = key(a), kb = key(b);
         if (ka != kb) return descending ? ka > kb : ka < kb;
         return a < b;
     };
@@ -181,6 +191,29 @@ std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& k
         });
     std::sort_heap(top.begin(), top.end(), before);
     return top;
+}
+
+DocSet stale_deadlines(const Xapian::Database& db, const std::string& today) {
+    DocSet stale(db.get_lastdocid());
+    const std::string ongoing = schema::term(schema::recurrence, "ongoing");
+    if (today.size() != 10 || !db.term_exists(ongoing)) return stale;
+    std::string before_today = today;  // below today's last character, then anything
+    --before_today.back();
+    before_today += '\xff';
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(ongoing),
+                                    Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::deadline, before_today)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet mset = enquire.get_mset(0, db.get_termfreq(ongoing));
+    for (Xapian::docid did : mset) stale.add(did);
+    return stale;
+}
+
+std::string UndatedSortKey::operator()(const Xapian::Document& doc) const {
+    std::string value = doc.get_value(slot_);
+    if (value.size() >= 10 && undated_->contains(doc.get_docid())) value.replace(value.size() - 10, 10, "9999-12-31");
+    return value;
 }
 
 // ----------------------------------------------------------------------------- FilterCache

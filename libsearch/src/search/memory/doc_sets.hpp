@@ -122,8 +122,27 @@ class SortColumn {
 };
 
 /** The first `wanted` documents of `set` in key order (descending keys when `descending`), ties
- *  by docid as Xapian breaks them. One pass with a heap of `wanted` entries. */
-std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& keys, bool descending, std::size_t wanted);
+ *  by docid as Xapian breaks them. One pass with a heap of `wanted` entries. The documents of
+ *  `undated` sort as if their date (the key's last eight digits) were 9999-12-31, as
+ *  UndatedSortKey makes Xapian sort them. */
+std::vector<Xapian::docid> first_in_order(const DocSet& set, const SortColumn& keys, bool descending, std::size_t wanted,
+                                          const DocSet* undated = nullptr);
+
+/** The ongoing aids whose deadline is before `today` (YYYY-MM-DD): a stale deadline, sorted and
+ *  filtered as no deadline. Empty when there are none. */
+DocSet stale_deadlines(const Xapian::Database& db, const std::string& today);
+
+/** Xapian's sort key of a date-ending value slot (deadline_order, place_order), with the date of
+ *  the documents of `undated` replaced by 9999-12-31 (as with no deadline). */
+class UndatedSortKey : public Xapian::KeyMaker {
+  public:
+    UndatedSortKey(Xapian::valueno slot, std::shared_ptr<const DocSet> undated) : slot_(slot), undated_(std::move(undated)) {}
+    std::string operator()(const Xapian::Document& doc) const override;
+
+  private:
+    Xapian::valueno slot_;
+    std::shared_ptr<const DocSet> undated_;
+};
 
 /** A term's posting list with the term's frequency in each document (wdf), for ranking in
  *  memory (query/ranking.hpp). */
