@@ -144,7 +144,7 @@ struct Searcher::Impl {
     };
     mutable std::mutex pool_mutex;
     mutable std::vector<std::unique_ptr<Context>> pool;
-    mutable std::atomic<bool> stale{false};  // the last reopening failed (status())
+    mutable std::atomic<bool> reopen_failed{false};  // the last reopening failed (status())
     // Slug -> id, read from every record once per revision, for find() (slugs have no term).
     mutable std::mutex slugs_mutex;
     mutable store::Revision slugs_revision;
@@ -167,11 +167,11 @@ struct Searcher::Impl {
                 // the revision held is still whole: serving it beats failing every request.
                 try {
                     context->db.reopen();
-                    stale = false;
+                    reopen_failed = false;
                 } catch (const Xapian::DatabaseModifiedError&) {
                     throw;
                 } catch (const Xapian::Error&) {
-                    stale = true;
+                    reopen_failed = true;
                 }
                 return context;
             }
@@ -333,7 +333,7 @@ IndexStatus Searcher::status() const {
         out.aids = context.db.get_doccount();
         return out;
     });
-    status.stale = impl_->stale;
+    status.stale = impl_->reopen_failed;
     // Glass rewrites its version file at each commit (and a compaction swaps it in).
     struct stat version {};
     if (::stat((std::filesystem::path(impl_->dir) / "iamglass").c_str(), &version) == 0)
