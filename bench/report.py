@@ -88,7 +88,7 @@ def section(results):
         "The systems:",
         "- **aides**: this library through `aides::Searcher::search` (planning, commune resolution, text analysis, "
         "synonyms, relaxation check, records decoded, snippets, facets), one searcher for the whole run, as a "
-        "server keeps it: filters held in memory from the second use of their posting lists (`query/doc_sets`), "
+        "server keeps it: filters held in memory from the second use of their posting lists (`search/memory/doc_sets`), "
         "so the cross-check pass and the first timed pass also read them.",
         "- **aides, records only**: the same searcher asked for no snippets (`SearchRequest::snippets = false`, "
         "`aides-search --no-snippets`): the page's records without extracts, which is what PostgreSQL and raw "
@@ -260,7 +260,7 @@ instruction counts do not depend on the machine's load), on generated catalogues
   (86% of the aids), France, Europe, the expired aids, then read a sort value for every hit,
   and the local-variant check decoded the record of every variant in the match (45% of the
   broad facet query at 100,000 aids). The searcher now keeps what many searches share in memory
-  (`query/doc_sets`, see DESIGN.md): a posting list or value range is read into a docid bitmap on
+  (`search/memory/doc_sets`, see docs/internals.md): a posting list or value range is read into a docid bitmap on
   its second use and kept for the index revision; a filter whose parts are all in memory is one
   bitmap. Without text that bitmap is the match: popcount for `count`, the facet codes of its
   documents, a heap over the sort keys held per docid for the page, no matcher at all. With
@@ -297,7 +297,7 @@ instruction counts do not depend on the machine's load), on generated catalogues
 - **Ranking in memory.** With the match in memory, Xapian still ranked it: 46% of a text +
   profile search at 100,000 aids went to its matcher reading each candidate's posting lists
   from the B-trees (and the kernel copying their blocks). The searcher now computes the same
-  BM25 weights itself (`query/ranking`, see DESIGN.md): a word's postings are held with a byte
+  BM25 weights itself (`search/memory/ranking`, see docs/internals.md): a word's postings are held with a byte
   per wdf (read in the pass that reads its set), every document's length once per revision, a
   synonym's frequency asked of Xapian once (its own estimate); the page comes from a heap over
   the match. `Ranking.WeighsAndOrdersAsXapian` compares 400 random queries with Xapian's weights
@@ -317,7 +317,7 @@ instruction counts do not depend on the machine's load), on generated catalogues
   perf on text + profile at 100,000 aids gave the 20 records 33% (each a B-tree look-up, a
   `pread` of its block and a zlib inflation: about 11 us, measured alone) and snippets 25-34%.
   The searcher now keeps the records it has shown (`query/record_cache`, 32 MB, least recently
-  used forgotten first, all of them when a search reads another revision; see DESIGN.md), as
+  used forgotten first, all of them when a search reads another revision; see docs/internals.md), as
   PostgreSQL keeps its
   table in shared buffers; snippets became cheaper (`strip_html` and `html_escape` copy runs
   of plain text, where `string_view::find_first_of` had called `memchr` on the set for every

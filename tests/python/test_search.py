@@ -29,7 +29,10 @@ def expected(records, keep, today=TODAY, include_expired=False):
 
 
 def ids(searcher, **kwargs):
+    """The aids matching every word (strict: the partial matches that follow them have their
+    own test)."""
     kwargs.setdefault("today", TODAY)
+    kwargs.setdefault("strict", True)
     result = searcher.search(size=ALL, **kwargs)
     assert result.count == len(result.results), "one page holds every result"
     return set(result.ids)
@@ -196,7 +199,7 @@ def test_text_phrase_or_groups_exclusion(searcher):
 
 
 def test_relaxed_missing_suggestion_ignored(searcher):
-    relaxed = searcher.search("rénovation xylophone", today=TODAY)
+    relaxed = searcher.search("rénovation xylophone", today=TODAY, strict=True)
     assert relaxed.relaxed and relaxed.missing == ["xylophone"] and relaxed.count > 0
     assert not searcher.search("rénovation", today=TODAY).relaxed
     assert searcher.search("renovaton", today=TODAY).suggestion == "renovation"
@@ -279,3 +282,23 @@ def test_get_and_len(searcher, records):
     drafts = [i for i, r in records.items() if r.get("status") == "draft"]
     assert drafts and searcher.get(drafts[0])["status"] == "draft"
     assert searcher.get("no-such-aid") is None
+
+
+def test_partial_matches_follow_the_full_ones(searcher):
+    # No aid has both words: the page holds the aids with one of them, each saying which it lacks.
+    result = searcher.search("vélo piscine", today=TODAY, include_expired=True)
+    assert result.count == 0 and result.relaxed
+    assert len(result) > 0 and result.partial_count == len(result)
+    for hit in result:
+        assert hit.partial and len(hit.missing) == 1 and hit.missing[0] in ("vélo", "piscine")
+        assert "partial" not in hit.aid and "missing" not in hit.aid
+    assert result.to_dict()["results"][0]["partial"] is True
+    # Full matches first, then partial ones; strict keeps only the full ones.
+    mixed = searcher.search("rénovation énergétique écoles", today=TODAY, include_expired=True, size=40)
+    assert 0 < mixed.count < len(mixed)
+    assert [hit.partial for hit in mixed] == [False] * mixed.count + [True] * (len(mixed) - mixed.count)
+    strict = searcher.search("rénovation énergétique écoles", today=TODAY, include_expired=True, size=40, strict=True)
+    assert strict.count == mixed.count and not any(hit.partial for hit in strict) and strict.partial_count == 0
+    assert strict.ids == mixed.ids[:mixed.count]
+    # A number alone is never the reason an aid is shown.
+    assert len(searcher.search("xylophone 2027", today=TODAY, include_expired=True)) == 0

@@ -13,7 +13,8 @@ REQUESTS = [
     dict(themes=["mobilite-transports"], aid_types=["financial_group"], order="deadline"),
     dict(text="centre-bourg -commerce", programs=["petites-villes-de-demain"], size=5, page=2),
     dict(perimeter="region:53", order="published", include_expired=True, facets=True),
-    dict(text="rénovation xylophone"),
+    dict(text="rénovation xylophone", strict=True),
+    dict(text="rénovation énergétique écoles", include_expired=True),
     dict(like="pvd-155", audiences=["epci"]),
 ]
 

@@ -109,7 +109,10 @@ TEST_F(Features, FacetsWithTextCountEveryMatchingAid) {
         SearchResponse all = searcher_->search(r);
         ASSERT_GT(all.count, 3u) << text;
         std::vector<const json*> hits;
-        for (const auto& hit : all.results) hits.push_back(by_id().at(hit.aid.id));
+        // Facets count the full matches; partial ones only follow them on the page.
+        for (const auto& hit : all.results)
+            if (!hit.partial) hits.push_back(by_id().at(hit.aid.id));
+        EXPECT_EQ(hits.size(), all.count) << text;
         r.facets = true;
         r.size = 2;
         SearchResponse paged = searcher_->search(r);
@@ -126,9 +129,10 @@ TEST_F(Features, FacetsWithTextCountEveryMatchingAid) {
 // relevance), and they must agree: the same JSON, the same scores.
 TEST_F(Features, TextSearchesAnswerAlikeFromXapianAndFromMemory) {
     Searcher searcher(dir_->str("idx"));
+    // With partial matches after the full ones (`vélo piscine`, `piste cyclable école`).
     const std::vector<std::string> texts = {"rénovation énergétique", "vélo", "centre-bourg, friche", "commerce -artisanat",
                                             "\"rénovation énergétique\"", "eau potable", "xyzzy vélo", "habitat logement",
-                                            "-vélo", "mobilité, transition écologique"};
+                                            "-vélo", "mobilité, transition écologique", "vélo piscine", "piste cyclable école"};
     int day = 0;
     std::size_t paged = 0;
     for (const auto& scope : {base(), base("29103"), base({}, "department:29"), base("97411")})
@@ -651,7 +655,10 @@ TEST_F(Features, AWarmSearcherAnswersAsAFreshOne) {
         for (const auto& hit : warm.results) warm_scores.push_back(hit.score);
         EXPECT_EQ(warm.count, fresh.count);
         EXPECT_EQ(test::ids(warm), test::ids(fresh));
-        EXPECT_EQ(warm_scores, fresh_scores);
+        // Ranked in memory, a sum of several weights (a word, its synonyms, its related terms)
+        // may be added in another order than Xapian's: equal but for the last bits.
+        ASSERT_EQ(warm_scores.size(), fresh_scores.size());
+        for (std::size_t i = 0; i < warm_scores.size(); ++i) EXPECT_NEAR(warm_scores[i], fresh_scores[i], 1e-12) << i;
         EXPECT_EQ(warm.facets, fresh.facets);
     };
     Searcher warm(dir_->str("idx"));

@@ -52,6 +52,7 @@ po::options_description describe() {
         ("size", po::value<int>()->default_value(20)->value_name("N"), "results per page, 1 to 1000; e.g. --size 50")
         ("facets", "add exact counts of themes, categories, aid types, audiences, programmes, backers; e.g. --facets")
         ("explain", "add to each result why it matched (perimeter, filters, words per field); e.g. --explain")
+        ("strict", "only aids with every word; by default, when they do not fill the page, aids with part of the words follow, marked with the words they lack; e.g. --strict")
         ("no-snippets", "leave out the extract of each result's description (a list of titles, an export: faster); e.g. --no-snippets")
         ("like", text()->value_name("ID"), "aids similar to this aid, within the other filters; e.g. --like pvd-012")
         ("portal", text()->value_name("FILE"), "a portal JSON file: base filters, highlighted and excluded aid ids; e.g. --portal corpus/portals/petites-villes-de-demain.json")
@@ -152,6 +153,7 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
     r.facets = vm.count("facets") > 0;
     r.explain = vm.count("explain") > 0;
     r.snippets = vm.count("no-snippets") == 0;
+    r.strict = vm.count("strict") > 0;
     if (vm.count("like")) r.like = vm["like"].as<std::string>();
     if (vm.count("portal")) r.portal_path = vm["portal"].as<std::string>();
     if (vm.count("profile")) params.profile = vm["profile"].as<std::string>();

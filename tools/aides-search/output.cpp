@@ -177,7 +177,10 @@ void print_table(const SearchResponse& response, const Geography& geography, std
     line(summary);
     if (response.commune && !response.commune->note.empty())
         for (const auto& l : wrap(response.commune->note, width, 3)) line(l);
-    if (response.relaxed) {
+    bool partial = std::any_of(response.results.begin(), response.results.end(), [](const SearchHit& hit) { return hit.partial; });
+    if (response.relaxed && response.count == 0 && partial) {
+        line("No aid has every word; the nearest follow, each with the words it lacks");
+    } else if (response.relaxed) {
         std::string text = "No aid has every word; showing aids without:";
         for (const auto& w : response.missing) text += " " + w;
         line(text);
@@ -196,6 +199,11 @@ void print_table(const SearchResponse& response, const Geography& geography, std
         for (const auto& hit : response.results) {
             row(hit.aid.id, hit.aid.name, backer_of(hit.aid), perimeter_of(hit.aid, geography), deadline_of(hit.aid, response.today),
                 types_of(hit.aid, w.brief_types));
+            if (hit.partial) {
+                std::string lacks = "    ~ partial, without:";
+                for (const auto& word : hit.missing) lacks += " " + word;
+                line(lacks);
+            }
             if (!options.long_form) continue;
             const std::size_t inner = width - 4;
             if (!w.perimeter) line("    perimeter: " + perimeter_of(hit.aid, geography));

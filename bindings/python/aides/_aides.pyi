@@ -132,6 +132,7 @@ class SearchRequest:
     facets: bool
     explain: bool
     snippets: bool
+    strict: bool
     like: str
     portal_path: str
     def __init__(self) -> None: ...

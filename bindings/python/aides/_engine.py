@@ -365,7 +365,8 @@ class Searcher(_OnDisk):
                apply_before: Optional[Date] = None, published_after: Optional[Date] = None,
                today: Optional[Date] = None, include_expired: bool = False, order: str = "relevance",
                page: int = 1, size: int = 20, facets: bool = False, explain: bool = False,
-               snippets: bool = True, like: Optional[Union[str, int]] = None, portal: Optional[PathLike] = None) -> SearchResult:
+               snippets: bool = True, like: Optional[Union[str, int]] = None, portal: Optional[PathLike] = None,
+               strict: bool = False) -> SearchResult:
         """Finds the aids that fit; the keyword arguments mirror ``aides-search`` flags.
 
         :param text: words AND-ed (stems, accents, synonyms handled), ``,`` between OR-groups,
@@ -389,6 +390,9 @@ class Searcher(_OnDisk):
         :param snippets: False leaves each hit's ``snippet`` empty (a list of titles, an export;
             a text search is then about a quarter cheaper).
         :param like: an aid id: aids similar to it. :param portal: a portal JSON file.
+        :param strict: only aids with every word (``--strict``); by default, when they do not
+            fill the page, aids with part of the words follow, each ``partial`` with the words
+            it lacks in ``missing``.
         :raises UsageError: unknown commune, enum value, theme or category, bad date, size...
         :raises IndexError: on I/O errors.
         """
@@ -429,6 +433,7 @@ class Searcher(_OnDisk):
         request.facets = bool(facets)
         request.explain = bool(explain)
         request.snippets = bool(snippets)
+        request.strict = bool(strict)
         request.like = str(like) if like is not None else ""
         request.portal_path = os.fspath(portal) if portal is not None else ""
         return SearchResult(self._handle.search_json(request))

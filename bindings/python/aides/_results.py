@@ -26,7 +26,7 @@ _AID_FIELDS: Dict[str, Any] = {
     "date_published": "", "date_updated": "", "status": "published", "generic_aid": None,
 }
 # Keys a result adds to the record.
-_HIT_ONLY = ("score", "perimeter_name", "snippet", "why")
+_HIT_ONLY = ("score", "perimeter_name", "snippet", "why", "partial", "missing")
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,16 @@ class Hit:
         return self._data.get("snippet", "")
 
     @property
+    def partial(self) -> bool:
+        """True when the aid has only part of the words (it follows every full match)."""
+        return bool(self._data.get("partial", False))
+
+    @property
+    def missing(self) -> List[str]:
+        """A partial hit's words it lacks, as typed; empty for a full match."""
+        return list(self._data.get("missing", []))
+
+    @property
     def why(self) -> Optional[Explanation]:
         """Why it matched, when the search had ``explain=True``."""
         why = self._data.get("why")
@@ -189,6 +199,8 @@ class SearchResult:
     suggestion = property(lambda self: self._data.get("suggestion"), doc='"Did you mean" text, or None.')
     relaxed = property(lambda self: self._data.get("relaxed", False), doc="True when a group of words was relaxed.")
     missing = property(lambda self: list(self._data.get("missing", [])), doc="Words left out by relaxation.")
+    partial_count = property(lambda self: self._data.get("partial_count", 0),
+                             doc="Aids with part of the words, which may follow the full matches (not in count).")
     ignored = property(lambda self: list(self._data.get("ignored", [])), doc="Stopwords dropped from the text.")
     commune = property(lambda self: copy.deepcopy(self._data.get("commune")),
                        doc='The commune searched for: {"code", "name", "department": {"code", "name"}, "note"?}, '

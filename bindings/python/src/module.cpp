@@ -292,6 +292,7 @@ PYBIND11_MODULE(_aides, m) {
         .def_readwrite("facets", &aides::SearchRequest::facets)
         .def_readwrite("explain", &aides::SearchRequest::explain)
         .def_readwrite("snippets", &aides::SearchRequest::snippets)
+        .def_readwrite("strict", &aides::SearchRequest::strict)
         .def_readwrite("like", &aides::SearchRequest::like)
         .def_readwrite("portal_path", &aides::SearchRequest::portal_path);
 

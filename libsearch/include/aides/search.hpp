@@ -40,6 +40,10 @@ struct SearchRequest {
     /// false: every hit's `snippet` left empty (a list of titles, an export): the page skips
     /// reading its descriptions for the query's words, about a quarter of a text search
     bool snippets = true;
+    /// true: only aids with every word of a group (and the old relaxation when none has them);
+    /// false (default): when the full matches do not fill the page, aids with part of the
+    /// words follow them (`SearchHit::partial`)
+    bool strict = false;
     std::string like;  ///< an aid id: aids similar to it
     std::string portal_path;  ///< a portal JSON file (base filters, highlighted and excluded ids)
 };
@@ -56,6 +60,8 @@ struct SearchHit {
     double score = 0;  ///< relevance in [0, 1] with text (the best match of the result is 1), 0 without
     std::string snippet;  ///< HTML-escaped extract of the description, matches in <mark>; empty when `SearchRequest::snippets` is false
     std::optional<Explanation> why;
+    bool partial = false;  ///< has only part of the words of the text (ranked after every full match)
+    std::vector<std::string> missing;  ///< a partial hit's words it lacks, as typed
 };
 
 /** @brief Facet name (`themes`, `categories`, `aid_types`, `targeted_audiences`, `programs`,
@@ -63,14 +69,17 @@ struct SearchHit {
 using Facets = std::map<std::string, std::map<std::string, std::size_t>>;
 
 struct SearchResponse {
-    std::size_t count = 0;  ///< exact number of matching aids
+    std::size_t count = 0;  ///< exact number of matching aids (full matches: partial ones are not counted)
+    /// aids with part of the words, that follow the full matches; counted when the page reaches
+    /// past the full matches (0 otherwise: not counted)
+    std::size_t partial_count = 0;
     int page = 1;
     int size = 20;
     std::vector<SearchHit> results;
     std::optional<Facets> facets;
     std::optional<std::string> suggestion;  ///< "did you mean", when a word is unknown
-    bool relaxed = false;                   ///< a group of words was relaxed
-    std::vector<std::string> missing;       ///< the words left out by relaxation
+    bool relaxed = false;                   ///< a group of words was relaxed, or no aid has every word and partial hits are shown
+    std::vector<std::string> missing;       ///< the words left out by relaxation (the best partial hit's, without full match)
     std::vector<std::string> ignored;       ///< stopwords dropped from the text
     std::optional<CommuneResolution> commune;  ///< the commune searched for, as the request's `commune` was read
     std::string today;  ///< the date used for "open" (YYYY-MM-DD): a deadline before it is stale

@@ -47,7 +47,19 @@ Synonyms Synonyms::parse(std::string_view text, const std::string& source, const
         if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
         line = text::trim(line);
         if (line.empty()) continue;
-        if (auto arrow = line.find("=>"); arrow != std::string_view::npos) {
+        if (line.front() == '!') {
+            for (const auto& member : text::split(line.substr(1), ','))
+                for (const auto& form : phrase_of(member).forms) synonyms.generic_.insert(analyzer.stem(form));
+        } else if (auto arrow = line.find("~>"); arrow != std::string_view::npos) {
+            Alternative key = phrase_of(line.substr(0, arrow));
+            std::vector<std::string> targets = text::split(line.substr(arrow + 2), ',');
+            if (key.forms.empty() || targets.empty()) throw DataError("a related-terms rule needs words on both sides of ~>", source, number);
+            for (const auto& target : targets) {
+                Alternative related = phrase_of(target);
+                related.related = true;
+                add(key, related);
+            }
+        } else if (auto arrow = line.find("=>"); arrow != std::string_view::npos) {
             Alternative key = phrase_of(line.substr(0, arrow));
             std::vector<std::string> targets = text::split(line.substr(arrow + 2), ',');
             if (key.forms.empty() || targets.empty()) throw DataError("a one-way rule needs words on both sides of =>", source, number);
@@ -64,6 +76,17 @@ Synonyms Synonyms::parse(std::string_view text, const std::string& source, const
         }
     }
     return synonyms;
+}
+
+void Synonyms::extend(const Synonyms& other) {
+    if (!other.text_.empty()) text_ += (text_.empty() || text_.back() == '\n' ? "" : "\n") + other.text_;
+    for (const auto& [key, alternatives] : other.rules_) {
+        auto& list = rules_[key];
+        for (const auto& a : alternatives)
+            if (std::find(list.begin(), list.end(), a) == list.end()) list.push_back(a);
+    }
+    longest_ = std::max(longest_, other.longest_);
+    generic_.insert(other.generic_.begin(), other.generic_.end());
 }
 
 const std::vector<Synonyms::Alternative>& Synonyms::expansions(const Phrase& stems) const {

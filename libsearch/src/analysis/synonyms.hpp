@@ -3,6 +3,7 @@
 #include <aides/analysis.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,11 +19,19 @@ class Synonyms {
     struct Alternative {
         Phrase forms;
         unsigned span = 1;
+        bool related = false;  ///< a related term (`a ~> b`): matches too, weighs less than a synonym
         bool operator==(const Alternative&) const = default;
     };
 
     /** Parses synonyms.txt (see corpus/README.md). @throws DataError with source and line. */
     static Synonyms parse(std::string_view text, const std::string& source, const Analyzer& analyzer);
+    /** Adds the rules of `other` (a librarian's file over the shipped dictionary). */
+    void extend(const Synonyms& other);
+    /** Whether a word (by its stem) says what is done rather than on what (`aménagement`,
+     *  `rénovation`, `création`: `! a, b` lines): it weighs less in a partial match. */
+    bool generic(const std::string& stem) const { return generic_.count(stem) > 0; }
+    /** Number of rules' keys. */
+    std::size_t size() const { return rules_.size(); }
     const std::string& text() const { return text_; }
     bool empty() const { return rules_.empty(); }
     /** Longest key phrase among the lengths present (bounds the matching window). */
@@ -34,6 +43,7 @@ class Synonyms {
   private:
     std::string text_;
     std::map<Phrase, std::vector<Alternative>> rules_;
+    std::set<std::string> generic_;
     std::size_t longest_ = 0;
 };
 

@@ -406,13 +406,20 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
         catalogue.taxonomy = Taxonomy::load(path);
         pending.emplace_back(schema::meta_taxonomy, catalogue.taxonomy.text());
     }
-    if (!options.synonyms_path.empty() || fresh) {
-        std::string path = options.synonyms_path.empty() ? store::default_synonyms_path() : options.synonyms_path;
-        if (!options.synonyms_path.empty() || fs::exists(path)) {
-            std::string text = store::read_file(path, "synonyms");
-            catalogue.synonyms = Synonyms::parse(text, path, impl->analyzer);
-            pending.emplace_back(schema::meta_synonyms, text);
-        }
+    // The shipped dictionary is stored when the index is made; a librarian's file given now
+    // extends it (replacing the file given before), without re-indexing any aid.
+    if (fresh && fs::exists(store::default_synonyms_path())) {
+        std::string text = store::read_file(store::default_synonyms_path(), "synonyms");
+        catalogue.synonyms = Synonyms::parse(text, store::default_synonyms_path(), impl->analyzer);
+        pending.emplace_back(schema::meta_synonyms, text);
+    }
+    if (!options.synonyms_path.empty()) {
+        std::string text = store::read_file(options.synonyms_path, "synonyms");
+        Synonyms local = Synonyms::parse(text, options.synonyms_path, impl->analyzer);
+        std::string shipped = fresh ? catalogue.synonyms.text() : impl->db.get_metadata(schema::meta_synonyms);
+        catalogue.synonyms = Synonyms::parse(shipped, "synonyms", impl->analyzer);
+        catalogue.synonyms.extend(local);
+        pending.emplace_back(schema::meta_synonyms_local, text);
     }
     for (const auto& [name, path] : options.adhoc) {
         if (name.empty() || name.find_first_of(": \t") != std::string::npos)

@@ -148,6 +148,8 @@ Catalogue load_catalogue(const Xapian::Database& db, const std::string& dir, con
     if (synonyms.empty() && std::filesystem::exists(default_synonyms_path()))
         synonyms = read_file(default_synonyms_path(), "synonyms");
     catalogue.synonyms = Synonyms::parse(synonyms, dir + " (synonyms)", analyzer);
+    std::string local = db.get_metadata(schema::meta_synonyms_local);
+    if (!local.empty()) catalogue.synonyms.extend(Synonyms::parse(local, dir + " (synonyms added with --synonyms)", analyzer));
     return catalogue;
 }
 

@@ -87,6 +87,8 @@ inline constexpr const char* meta_format = "aides:format";
 inline constexpr const char* meta_geography = "aides:geography";
 inline constexpr const char* meta_taxonomy = "aides:taxonomy";
 inline constexpr const char* meta_synonyms = "aides:synonyms";
+/// A librarian's additions to the shipped dictionary (`aides-index --synonyms FILE`), read over it.
+inline constexpr const char* meta_synonyms_local = "aides:synonyms-local";
 inline constexpr const char* meta_adhoc_prefix = "aides:adhoc:";
 
 // Gap between fields in the position space, so phrases never span two fields.

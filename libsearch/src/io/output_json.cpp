@@ -27,6 +27,10 @@ nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography
     for (auto& [key, value] : aid.items())
         if (!out.contains(key)) out[key] = value;
     out["snippet"] = hit.snippet;
+    if (hit.partial) {
+        out["partial"] = true;
+        out["missing"] = hit.missing;
+    }
     if (hit.why) {
         nlohmann::ordered_json why;
         why["perimeter"] = hit.why->perimeter;
@@ -45,6 +49,8 @@ std::string to_json(const SearchHit& hit) { return hit_json(hit, nullptr).dump()
 std::string to_json(const SearchResponse& response, const Geography* geography) {
     nlohmann::ordered_json out;
     out["count"] = response.count;
+    // Only when there are partial matches: absent means none (a search without text has none).
+    if (response.partial_count > 0) out["partial_count"] = response.partial_count;
     out["page"] = response.page;
     out["size"] = response.size;
     if (response.commune) out["commune"] = nlohmann::ordered_json::parse(to_json(*response.commune));

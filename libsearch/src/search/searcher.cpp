@@ -26,6 +26,7 @@
 #include "search/memory/facet_counts.hpp"
 #include "search/memory/ranking.hpp"
 #include "search/memory/record_cache.hpp"
+#include "search/partial_matches.hpp"
 #include "search/snippets.hpp"
 #include "search/plan/text_query.hpp"
 
@@ -90,6 +91,45 @@ std::string checked_date(const std::string& value, const char* flag) {
     return value;
 }
 
+// Damerau-Levenshtein distance (adjacent swaps cost one) between two accent-free forms, by
+// code point: the suggestion is compared with what was typed, not with Xapian's own measure.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    auto points = [](std::string_view s) {
+        std::vector<std::string_view> out;
+        for (std::size_t i = 0; i < s.size();) {
+            std::size_t n = 1;
+            while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+            out.push_back(s.substr(i, n));
+            i += n;
+        }
+        return out;
+    };
+    auto x = points(a), y = points(b);
+    std::vector<std::vector<std::size_t>> d(x.size() + 1, std::vector<std::size_t>(y.size() + 1));
+    for (std::size_t i = 0; i <= x.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= y.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= x.size(); ++i)
+        for (std::size_t j = 1; j <= y.size(); ++j) {
+            std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[x.size()][y.size()];
+}
+
+// How far a suggestion may be from what was typed: one edit from five letters, two from nine;
+// a shorter word is too short to tell a typo from another word (`eglise` is not `realise`).
+std::size_t allowed_edits(std::string_view form) {
+    std::size_t letters = 0;
+    for (unsigned char c : form) letters += (c & 0xC0) != 0x80;
+    return letters >= 9 ? 2 : letters >= 5 ? 1 : 0;
+}
+
+// Numbers and words with digits are not misspellings of words.
+bool plausible_typo(std::string_view form) {
+    return std::none_of(form.begin(), form.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
 
 struct Searcher::Impl {
@@ -104,7 +144,7 @@ struct Searcher::Impl {
     };
     mutable std::mutex pool_mutex;
     mutable std::vector<std::unique_ptr<Context>> pool;
-    mutable std::atomic<bool> stale{false};  // the last reopening failed (status())
+    mutable std::atomic<bool> reopen_failed{false};  // the last reopening failed (status())
     // Slug -> id, read from every record once per revision, for find() (slugs have no term).
     mutable std::mutex slugs_mutex;
     mutable store::Revision slugs_revision;
@@ -127,11 +167,11 @@ struct Searcher::Impl {
                 // the revision held is still whole: serving it beats failing every request.
                 try {
                     context->db.reopen();
-                    stale = false;
+                    reopen_failed = false;
                 } catch (const Xapian::DatabaseModifiedError&) {
                     throw;
                 } catch (const Xapian::Error&) {
-                    stale = true;
+                    reopen_failed = true;
                 }
                 return context;
             }
@@ -196,7 +236,7 @@ struct Searcher::Impl {
         return found;
     }
     std::shared_ptr<const DocSet> relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder,
-                                        const DocSet* filter_set) const;
+                                        const DocSet* filter_set, bool relax_groups) const;
     // A local variant of a generic aid, as the generic/local choice needs it; read from its
     // record once per index revision.
     struct Variant {
@@ -293,7 +333,7 @@ IndexStatus Searcher::status() const {
         out.aids = context.db.get_doccount();
         return out;
     });
-    status.stale = impl_->stale;
+    status.stale = impl_->reopen_failed;
     // Glass rewrites its version file at each commit (and a compaction swaps it in).
     struct stat version {};
     if (::stat((std::filesystem::path(impl_->dir) / "iamglass").c_str(), &version) == 0)
@@ -528,7 +568,7 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
 // match something. Returns the documents of the text when every group is in memory (through the
 // filter cache, with the filter's own `filter_set`) and none was relaxed; null otherwise.
 std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& context,
-                                                    const TextQueryBuilder& builder, const DocSet* filter_set) const {
+                                                    const TextQueryBuilder& builder, const DocSet* filter_set, bool relax_groups) const {
     auto matches = [&](const Query& text) {
         Xapian::Enquire enquire(context.db);
         enquire.set_query(Query(Query::OP_FILTER, text, plan.filter));
@@ -549,7 +589,8 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
         if (terms > max_terms_in_memory) in_memory = false;
         std::shared_ptr<const DocSet> full_set = in_memory ? filter_cache.resolve(full, context.db) : nullptr;
         in_memory = full_set != nullptr;
-        if (n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
+        // Not strict: a group is never relaxed, its partial matches follow the full ones instead.
+        if (!relax_groups || n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
             groups.push_back(full);
             if (!in_memory) continue;
             if (text_set) {
@@ -569,7 +610,10 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
             std::fill(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(k), true);
             do {
                 if (++checks > 256) break;  // bounded work on long queries
-                if (matches(builder.group(group, keep))) found.push_back(keep);
+                // A lone number is never the only reason an aid is shown.
+                bool meaningful = false;
+                for (std::size_t i = 0; i < n; ++i) meaningful = meaningful || (keep[i] && meaningful_unit(group.required[i]));
+                if (meaningful && matches(builder.group(group, keep))) found.push_back(keep);
             } while (std::prev_permutation(keep.begin(), keep.end()));
             if (checks > 256) break;
         }
@@ -727,9 +771,11 @@ std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, Context& co
                 bool stem_known = false;
                 const Analyzer& analyzer = context.analyzer;
                 for (const auto& s : analyzer.stems(w.form, w.accented)) stem_known = stem_known || db.term_exists(schema::term(schema::stem, s));
-                if (!stem_known) {
+                // A word the concept dictionary knows is a real term this catalogue lacks, not a typo.
+                bool known_concept = !catalogue.synonyms.expansions({analyzer.stem(w.form)}).empty();
+                if (!stem_known && !known_concept && plausible_typo(w.form)) {
                     std::string better = db.get_spelling_suggestion(w.form, 2);
-                    if (!better.empty() && better != w.form) {
+                    if (!better.empty() && better != w.form && edit_distance(w.form, better) <= allowed_edits(w.form)) {
                         shown = better;
                         changed = true;
                     }
@@ -759,7 +805,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     bool has_text = !plan.parsed.empty();
     bool text_given = !text::trim(request.text).empty();
     std::shared_ptr<const DocSet> text_set;
-    if (has_text) text_set = relax(plan, response, context, builder, filter.whole.get());
+    if (has_text) text_set = relax(plan, response, context, builder, filter.whole.get(), request.strict);
 
     std::optional<Query> like;
     if (!request.like.empty()) {
@@ -911,6 +957,35 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         response.count = on_top + others;
     }
 
+    // Partial matches after the full ones, when these do not fill the page.
+    std::vector<PartialHit> partial_page;
+    const std::size_t page_end = static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size);
+    // Only when the page reaches past the full matches: the units' sets (a phrase among their
+    // synonyms is a pass of Xapian's over the index) cost more than most searches (100k aids,
+    // loaded machine: median 24 -> 59 ms when every text search counted its partial matches).
+    if (has_text && ranks_words && !request.strict && !like && plan.highlighted_ids.empty() && response.count < page_end) {
+        DocSet full = matched ? *matched : DocSet::of_query(db, query);
+        if (excluded) full.unite(*excluded);
+        auto docs_of = [&](const Query& unit) -> std::shared_ptr<const DocSet> {
+            if (filter.whole)
+                if (auto set = filter_cache.resolve(unit, db)) {
+                    auto within = std::make_shared<DocSet>(*set);
+                    within->intersect(*filter.whole);
+                    return within;
+                }
+            return std::make_shared<const DocSet>(DocSet::of_query(db, Query(Query::OP_FILTER, unit, plan.filter)));
+        };
+        std::size_t skip = static_cast<std::size_t>(offset) > response.count ? static_cast<std::size_t>(offset) - response.count : 0;
+        std::size_t wanted = static_cast<std::size_t>(request.size) - page.size();
+        PartialMatches partial = find_partial_matches(db, plan.parsed.groups, builder, docs_of, full, skip, wanted);
+        response.partial_count = partial.count;
+        if (response.count == 0 && partial.count > 0) {
+            response.relaxed = true;
+            response.missing = partial.best_missing;
+        }
+        partial_page = std::move(partial.page);
+    }
+
     std::set<std::string> highlight_terms;
     if (request.snippets)
         for (const auto& group : plan.parsed.groups)
@@ -922,6 +997,23 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
         SearchHit hit;
         hit.aid = stored::decode(*records.get(db, revision, did));
         hit.score = score;
+        if (request.snippets) hit.snippet = snippets.make(hit.aid);
+        if (request.explain) hit.why = explain(hit.aid, plan, context, builder);
+        response.results.push_back(std::move(hit));
+    }
+    // Partial hits score below every full hit of the page: their coverage times their weight
+    // relative to the best partial hit shown.
+    double ceiling = 1.0;
+    for (const auto& hit : response.results) ceiling = std::min(ceiling, hit.score);
+    if (response.results.empty() && response.count > 0) ceiling = 0.5;
+    double best_partial = 0;
+    for (const auto& p : partial_page) best_partial = std::max(best_partial, p.weight);
+    for (const auto& p : partial_page) {
+        SearchHit hit;
+        hit.aid = stored::decode(*records.get(db, revision, p.did));
+        hit.score = ceiling * p.coverage * (best_partial > 0 ? p.weight / best_partial : 1.0);
+        hit.partial = true;
+        hit.missing = p.missing;
         if (request.snippets) hit.snippet = snippets.make(hit.aid);
         if (request.explain) hit.why = explain(hit.aid, plan, context, builder);
         response.results.push_back(std::move(hit));

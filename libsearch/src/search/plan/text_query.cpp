@@ -94,6 +94,14 @@ ParsedText parse_text(std::string_view raw, const Analyzer& analyzer) {
         if (!raw.empty() && (static_cast<unsigned char>(raw.back()) & 0x80)) raw.remove_suffix(1);
     }
     std::string text = normalize_query(raw);
+    // Markup is not words (`<script>alert(1)</script>` asks for nothing): tags go as in the text.
+    for (std::size_t lt = text.find('<'); lt != std::string::npos; lt = text.find('<', lt + 1)) {
+        char next = lt + 1 < text.size() ? text[lt + 1] : ' ';
+        if (std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!') {
+            text = text::strip_html(text);
+            break;
+        }
+    }
     ParsedText parsed;
     auto groups = tokenize(text);
     for (auto& tokens : groups) {
@@ -190,6 +198,17 @@ Xapian::Query TextQueryBuilder::alternative(const Synonyms::Alternative& alterna
         w.form = alternative.forms.front();
         return word_stems(w);
     }
+    // A related term of several words: its words anywhere (weighed as terms, so that a word
+    // with related terms is still ranked in memory; a related term is a looser match anyway).
+    if (alternative.related) {
+        std::vector<Xapian::Query> words;
+        for (const auto& form : alternative.forms) {
+            Word w;
+            w.form = form;
+            words.push_back(word_stems(w));
+        }
+        return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+    }
     // Several words: in order, close together (`maison de santé`, not `maison` and `santé`
     // anywhere), each in either number; one more word may come between (`voie verte cyclable`
     // for `voie cyclable`).
@@ -207,9 +226,17 @@ Xapian::Query TextQueryBuilder::with_synonyms(const Xapian::Query& matcher, cons
                                               const std::vector<Synonyms::Alternative>& alternatives) const {
     // The words and their synonyms weigh as one term (OP_SYNONYM), so a rare synonym does not
     // outweigh a common word; exact matches then add their own weight and rank first.
-    std::vector<Xapian::Query> any{matcher};
-    for (const auto& a : alternatives) any.push_back(alternative(a));
-    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact);
+    // Related terms (`~>`) match as well, as one term of their own that weighs less.
+    std::vector<Xapian::Query> any{matcher}, related;
+    for (const auto& a : alternatives) (a.related ? related : any).push_back(alternative(a));
+    // Related terms weigh as one term of their own, scaled down: inside an OP_SYNONYM a phrase
+    // (`recyclage foncier`) is checked before it weighs, as it is on every path (bare, in an OR,
+    // Xapian may weigh a phrase it has not checked when the match is driven otherwise).
+    std::vector<Xapian::Query> parts{Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact};
+    if (!related.empty())
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_SYNONYM, related.begin(), related.end()),
+                           related_weight);
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
@@ -242,16 +269,11 @@ Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
     return with_synonyms(u.phrase ? base : word_stems(u.words.front()), base, alternatives);
 }
 
-Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {
-    std::vector<Xapian::Query> required;
+std::vector<TextQueryBuilder::Run> TextQueryBuilder::synonym_runs(const QueryGroup& g, const std::vector<bool>& keep) const {
+    std::vector<Run> runs;
     const auto& units = g.required;
     auto kept = [&](std::size_t i) { return keep.empty() || keep[i]; };
     for (std::size_t i = 0; i < units.size();) {
-        if (!kept(i)) {
-            ++i;
-            continue;
-        }
-        // A run of plain words may be a several-word synonym key ("petites villes demain").
         std::size_t matched = 0;
         for (std::size_t length = std::min(synonyms_.longest_key(), units.size() - i); length >= 2 && !matched; --length) {
             Synonyms::Phrase key;
@@ -260,19 +282,41 @@ Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<boo
                 if (!kept(k) || units[k].phrase) plain = false;
                 else key.push_back(analyzer_.stem(units[k].words.front().form));
             }
-            if (!plain) continue;
-            const auto& alternatives = synonyms_.expansions(key);
-            if (alternatives.empty()) continue;
-            std::vector<Xapian::Query> parts;
-            for (std::size_t k = i; k < i + length; ++k) parts.push_back(unit(units[k], false));
-            Xapian::Query all(Xapian::Query::OP_AND, parts.begin(), parts.end());
-            required.push_back(with_synonyms(all, all, alternatives));
-            matched = length;
+            if (plain && !synonyms_.expansions(key).empty()) matched = length;
         }
-        if (matched) {
-            i += matched;
+        if (matched) runs.push_back(Run{i, i + matched});
+        i += matched ? matched : 1;
+    }
+    return runs;
+}
+
+Xapian::Query TextQueryBuilder::run(const QueryGroup& g, const Run& r) const {
+    // A several-word concept typed as words (`piste cyclable`): its words (each as a plain
+    // word, without its own synonyms), or the concept's synonyms. Not as a phrase: a phrase is
+    // left to Xapian's ranking, and most searches would lose the ranking in memory.
+    Synonyms::Phrase key;
+    std::vector<Xapian::Query> parts;
+    for (std::size_t k = r.begin; k < r.end; ++k) {
+        key.push_back(analyzer_.stem(g.required[k].words.front().form));
+        parts.push_back(unit(g.required[k], false));
+    }
+    Xapian::Query all(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    return with_synonyms(all, all, synonyms_.expansions(key));
+}
+
+Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {
+    std::vector<Xapian::Query> required;
+    const auto& units = g.required;
+    auto kept = [&](std::size_t i) { return keep.empty() || keep[i]; };
+    std::vector<Run> runs = synonym_runs(g, keep);
+    auto next_run = runs.begin();
+    for (std::size_t i = 0; i < units.size();) {
+        if (next_run != runs.end() && next_run->begin == i) {
+            required.push_back(run(g, *next_run));
+            i = next_run->end;
+            ++next_run;
         } else {
-            required.push_back(unit(units[i]));
+            if (kept(i)) required.push_back(unit(units[i]));
             ++i;
         }
     }

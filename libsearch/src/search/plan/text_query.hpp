@@ -59,6 +59,17 @@ class TextQueryBuilder {
     Xapian::Query unit(const QueryUnit& unit, bool expand = true) const;
     /** AND of the units of a group minus its exclusions; `keep` selects units (all if empty). */
     Xapian::Query group(const QueryGroup& group, const std::vector<bool>& keep = {}) const;
+    /** Units [begin, end) of a group that together are a key of the dictionary
+     *  (`piste cyclable`): matched as a phrase of their words, or as its synonyms. */
+    struct Run {
+        std::size_t begin = 0, end = 0;
+    };
+    /** The runs of kept plain units that are keys, longest first from the left. */
+    std::vector<Run> synonym_runs(const QueryGroup& group, const std::vector<bool>& keep = {}) const;
+    /** A run's query: its words, or its synonyms. */
+    Xapian::Query run(const QueryGroup& group, const Run& run) const;
+    const Synonyms& synonyms() const { return synonyms_; }
+    const Analyzer& analyzer() const { return analyzer_; }
     /** Every term a unit can match, for highlighting and explanations. */
     std::vector<std::string> match_terms(const QueryUnit& unit) const;
 
@@ -73,6 +84,10 @@ class TextQueryBuilder {
                                 const std::vector<Synonyms::Alternative>& alternatives) const;
     const Analyzer& analyzer_;
     const Synonyms& synonyms_;
+
+  public:
+    /** A related term's weight relative to a synonym's (exact > synonym > related). */
+    static constexpr double related_weight = 0.5;
 };
 
 }  // namespace aides
