@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(cmake g++ make pkg-config libxapian-dev libicu-dev nlohmann-json3-dev
           libboost-program-options-dev zlib1g-dev libgtest-dev pybind11-dev python3-dev python3-pytest
-          clang libclang-rt-14-dev)  # clang: the libFuzzer targets that `make test` runs briefly
+          clang libclang-rt-14-dev   # clang: the libFuzzer targets that `make test` runs briefly
+          xapian-tools)              # xapian-replicate(-server): replicas (deploy/, tests/replication)
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do
