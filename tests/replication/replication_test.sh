@@ -66,6 +66,7 @@ namespaces=()
 cleanup() {
   local status=$?
   set +e
+  trap '' INT TERM
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for _ in $(seq 50); do
     local alive=0
@@ -110,10 +111,12 @@ done
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 echo "hosts: $ns_master, ${ns_replica[0]} (via $net.0/30), ${ns_replica[1]} (via $net.4/30)"
 
-# Starts a command in the background, its outputs in $work/NAME.log; sets started_pid.
+# Starts a command in the background, its outputs in $work/NAME.log; sets started_pid. In a
+# session of its own: xapian-replicate-server, on SIGTERM, signals its whole process group
+# (this script's, without setsid). setsid execs (no fork): the pid is the command's.
 start() {
   local name=$1; shift
-  "$@" >>"$work/$name.log" 2>&1 &
+  setsid "$@" >>"$work/$name.log" 2>&1 </dev/null &
   started_pid=$!
   pids+=("$started_pid")
 }
@@ -126,11 +129,12 @@ stop() {
 }
 
 # ------------------------------------------------------------------------------ the data
-# Generated aids, all published so that every checker counts every aid.
+# Generated aids, all published and none a local variant of another (a search shows one of the
+# two), so that every checker counts every aid.
 generate() {  # COUNT SEED PREFIX FILE
   python3 "$source_dir/scripts/generate-catalogue.py" --count "$1" --seed "$2" --id-prefix "$3" \
     --geography "$geography" --taxonomy "$source_dir/corpus/taxonomy.json" --sample "$source_dir/corpus/aides.jsonl" |
-    sed -E 's/"status": "[a-z]+"/"status": "published"/' >"$4"
+    sed -E 's/"status": "[a-z]+"/"status": "published"/; s/, "generic_aid": "[^"]*"//' >"$4"
   [ "$(wc -l <"$4")" -eq "$1" ] || fail "generate-catalogue.py wrote $(wc -l <"$4") aids, not $1"
 }
 mkdir -p "$work/master" "$work/r1" "$work/r2"
@@ -223,7 +227,7 @@ serve_replication() {
   done
   fail "xapian-replicate-server does not listen on port $port within 5 s"
 }
-full_copies() { grep -c 'Full copies: [1-9]' "$work/replicate-r$1.log" 2>/dev/null || true; }
+full_copies() { grep -c 'Update complete: [1-9][0-9]* copies' "$work/replicate-r$1.log" 2>/dev/null || true; }
 
 # ------------------------------------------------------------------------------ 0. first copies
 step "0. master indexes $aids aids; both replicas take a full copy"
