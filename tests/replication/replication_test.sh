@@ -53,8 +53,17 @@ done
 for tool in aides-index aides-search; do [ -x "$bin/$tool" ] || fail "$bin/$tool not built"; done
 [ -s "$geography" ] || fail "$geography missing (make geography)"
 
-run_id=$(printf '%04x%02x' $$ $((RANDOM % 256)))
-run_id=${run_id: -6}
+# The bounds of every wait grow with the index: a full copy of 100,000 aids is ~50x 2,000.
+scale=$((aids / 20000 + 1))
+# Names carry this script's pid: a run killed outright (SIGKILL) leaves namespaces that the next
+# run removes, with what still runs inside them, once that pid is gone.
+run_id="$$-$(printf '%02x' $((RANDOM % 256)))"
+for stale in $(ip netns list 2>/dev/null | sed -n 's/^\(aides-repl-\([0-9]*\)-[0-9a-f]*-[a-z0-9]*\).*/\1 \2/p' | tr ' ' ':'); do
+  name=${stale%%:*} owner=${stale##*:}
+  kill -0 "$owner" 2>/dev/null && continue
+  for pid in $(ip netns pids "$name" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  ip netns del "$name" 2>/dev/null && echo "removed $name, left by an earlier run" || true
+done
 ns_master="aides-repl-$run_id-master"
 ns_replica=("aides-repl-$run_id-r1" "aides-repl-$run_id-r2")
 net="10.250.$((RANDOM % 250 + 1))"
@@ -62,11 +71,13 @@ port=7010
 work=$(mktemp -d "${TMPDIR:-/tmp}/aides-replication.XXXXXX")
 pids=()
 namespaces=()
+watchdog=""
 
 cleanup() {
   local status=$?
   set +e
   trap '' INT TERM
+  [ -n "$watchdog" ] && kill -TERM "$watchdog" 2>/dev/null && wait "$watchdog" 2>/dev/null
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for _ in $(seq 50); do
     local alive=0
@@ -87,7 +98,11 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo "FAILED: interrupted" >&2; exit 130' INT TERM
+# Ends the run (and so cleans up) before ctest's TIMEOUT would kill it outright.
+( trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM; sleep $((240 * scale)) & sleeper=$!; wait "$sleeper"
+  echo "FAILED: the run took more than $((240 * scale)) s" >&2; kill -TERM $$ ) &
+watchdog=$!
 
 # ------------------------------------------------------------------------------ the hosts
 ip netns add "$ns_master" 2>"$work/netns.err" || skip "cannot make a network namespace: $(cat "$work/netns.err")"
@@ -167,12 +182,12 @@ start_serving() {  # REPLICA-INDEX (1 or 2): a long-lived aides-serve on the rep
   local i=$1 ns=${ns_replica[$(($1 - 1))]}
   start "serve-r$i" ip netns exec "$ns" "${no_reference[@]}" "$bin/aides-serve" --db "$work/r$i/index" --listen 127.0.0.1:0
   local url=""
-  for _ in $(seq 200); do
+  for _ in $(seq $((200 * scale))); do
     url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/serve-r$i.log" | head -1)
     [ -n "$url" ] && break
     sleep 0.05
   done
-  [ -n "$url" ] || fail "aides-serve on r$i printed no 'listening on' line within 10 s"
+  [ -n "$url" ] || fail "aides-serve on r$i printed no 'listening on' line within $((10 * scale)) s"
   serve_url[$i]=$url
 }
 
@@ -194,7 +209,8 @@ master_revision() { delve_field "$master" revision; }
 
 # Waits (bounded) until replica I answers "REVISION AIDS"; sets waited to the seconds taken.
 wait_for() {  # I EXPECTED SECONDS WHAT
-  local i=$1 expected=$2 limit=$3 what=$4 begin got="" deadline=$((SECONDS + $3))
+  local i=$1 expected=$2 limit=$(($3 * scale)) what=$4 begin got=""
+  local deadline=$((SECONDS + limit))
   begin=$(now)
   while [ $SECONDS -lt $deadline ]; do
     got=$(replica_status "$i")
@@ -239,17 +255,22 @@ replica1_pid=$started_pid
 replicate 2
 replica2_pid=$started_pid
 expected="$(master_revision) $aids"
-# A replica starts with an empty database: wait for the copy before aides-serve opens it.
-wait_for 1 "$expected" 120 "first full copy"
+# A replica starts with an empty database, and aides-serve reads the reference data when it
+# opens: it starts once the first copy is live (as aides-serve@ after aides-replica@'s first
+# round), which Xapian's own tool tells.
+uuid_before=$(delve_field "$master" UUID)
+copy_done() { [ "$(delve_field "$work/r$1/index" UUID) $(delve_field "$work/r$1/index" revision)" = "$uuid_before ${expected% *}" ]; }
+deadline=$((SECONDS + 120 * scale))
+until copy_done 1; do [ $SECONDS -lt $deadline ] || fail "r1 has no full copy after $((120 * scale)) s"; sleep 0.1; done
 first_copy=$(elapsed "$begin" "$(now)")
-wait_for 2 "$expected" 120 "first full copy"
+until copy_done 2; do [ $SECONDS -lt $deadline ] || fail "r2 has no full copy after $((120 * scale)) s"; sleep 0.1; done
 start_serving 1
 start_serving 2
-wait_for 1 "$expected" 10 "aides-serve on the first copy"
+wait_for 1 "$expected" 10 "the checker on the first copy"
+wait_for 2 "$expected" 10 "the checker on the first copy"
 same_commune_answer 1
-uuid_before=$(delve_field "$master" UUID)
 [ "$(delve_field "$work/r1/index" UUID)" = "$uuid_before" ] || fail "r1 holds another database than the master's"
-echo "ok: both replicas answer revision ${expected% *} with $aids aids (first copy in $first_copy s, checker included)"
+echo "ok: both replicas answer revision ${expected% *} with $aids aids (first copy in $first_copy s)"
 stop "$replica2_pid"  # r2 stays behind until step 3
 
 # ------------------------------------------------------------------------------ 1. a commit
@@ -347,7 +368,7 @@ echo "ok: both replicas answer revision ${expected% *} with $((aids + 2 * update
 
 if [ $measure -eq 1 ]; then
   echo "measure: aids=$aids update=$update index=$(du -sb "$master" | cut -f1) bytes"
-  echo "measure: first full copy, two replicas at once (xapian-replicate started -> r1 answers): $first_copy s"
+  echo "measure: first full copy, two replicas at once (xapian-replicate started -> r1's copy live): $first_copy s"
   echo "measure: update of $update aids: indexing $indexing s, then commit -> r1 answers: $lag s"
   echo "measure: --compact: compaction $compacting s, then full copy -> r1 answers: $compact_copy s"
 fi
