@@ -149,5 +149,16 @@ TEST_F(Replica, ACopyMadeLiveWhileSearchesRunIsReadWhole) {
     EXPECT_EQ(wrong.load(), 0);
 }
 
+TEST_F(Replica, IsNeverWrittenByTheIndexer) {
+    replica.make_live_copy_of(master);
+    try {
+        Index::open(replica.dir());
+        ADD_FAILURE() << "a replica was opened for writing";
+    } catch (const IndexError& e) {
+        EXPECT_NE(std::string(e.what()).find("replica"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(Searcher(replica.dir()).size(), Searcher(master).size());
+}
+
 }  // namespace
 }  // namespace aides
