@@ -115,7 +115,8 @@ for i in 0 1; do
   namespaces+=("$ns")
   ip -n "$ns" link set lo up
   # Created inside the namespaces: no name is ever seen by the host's own network.
-  ip link add "to-r$((i + 1))" netns "$ns_master" type veth peer name to-master netns "$ns"
+  ip link add "to-r$((i + 1))" netns "$ns_master" type veth peer name to-master netns "$ns" 2>"$work/veth.err" ||
+    skip "cannot make a veth pair between namespaces: $(cat "$work/veth.err")"
   base=$((i * 4))
   ip -n "$ns_master" addr add "$net.$((base + 1))/30" dev "to-r$((i + 1))"
   ip -n "$ns" addr add "$net.$((base + 2))/30" dev to-master
