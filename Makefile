@@ -51,7 +51,7 @@ test: geography
 #   are left out (they would need the sanitizer runtime preloaded into python).
 #   SANITIZE_TESTS: a ctest regex to run a subset; the kill test uses AIDES_KILL_RECORDS records.
 FUZZ_BUILD     ?= build-fuzz
-FUZZ_SECONDS   ?= 60
+FUZZ_SECONDS   ?= 400
 FUZZ_RUNS      ?= 1000
 SANITIZE_TESTS ?=
 SAN_OPTIONS    := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
@@ -61,19 +61,21 @@ fuzz-configure: geography
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIDES_BUILD_FUZZ=ON \
 	  -DAIDES_BUILD_PYTHON=OFF -DAIDES_FUZZ_RUNS=$(FUZZ_RUNS) -DAIDES_GEOGRAPHY_DIR=$(CURDIR)/$(BUILD)/geo >/dev/null
 
+FUZZ_TARGETS := record query reader_jsonl reader_json reader_at_api reader_at_csv reader_automatic
 fuzz-build: fuzz-configure
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_record fuzz_query
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 
+# Each target FUZZ_SECONDS, JOBS of them at once (one per core); the executions are summed.
 fuzz: fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/fuzz/work
-	@for target in record query; do \
-	  log=$(FUZZ_BUILD)/fuzz/work/$$target.log; \
-	  echo "fuzz: $$target for $(FUZZ_SECONDS) s (log: $$log)"; \
-	  fuzz/run.sh $(FUZZ_BUILD)/bin/fuzz_$$target $$target $(CURDIR)/$(FUZZ_BUILD)/fuzz/work \
-	    -max_total_time=$(FUZZ_SECONDS) >$$log 2>&1; status=$$?; \
-	  grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::)' $$log; \
-	  if [ $$status -ne 0 ]; then tail -40 $$log; exit 1; fi; \
+	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(JOBS) -I{} sh -c '\
+	  log=$(FUZZ_BUILD)/fuzz/work/{}.log; echo "fuzz: {} for $(FUZZ_SECONDS) s (log: $$log)"; \
+	  fuzz/run.sh $(FUZZ_BUILD)/bin/fuzz_{} {} $(CURDIR)/$(FUZZ_BUILD)/fuzz/work -max_total_time=$(FUZZ_SECONDS) >$$log 2>&1 \
+	    || { tail -40 $$log; exit 255; }'
+	@for target in $(FUZZ_TARGETS); do \
+	  printf '%-18s' $$target; grep -E '^(stat::number_of_executed_units|#[0-9]+[[:space:]]+DONE)' $(FUZZ_BUILD)/fuzz/work/$$target.log | tr '\n' ' '; echo; \
 	done
+	@cat $(FUZZ_BUILD)/fuzz/work/*.log | awk '/^stat::number_of_executed_units/ {n += $$2} END {printf "fuzz: %d executions in all\n", n}'
 
 fuzz-smoke:
 	@if command -v clang++ >/dev/null 2>&1; then \

@@ -163,8 +163,9 @@ TEST(RoundTrip, AidesTerritoiresFormatsThroughTheCli) {
     auto checked = index_tool({"--db", dir.str("db"), "--check", "--format", "at-csv", "--input", dir.str("export.csv")});
     EXPECT_EQ(checked.status, 1) << checked.err;
     EXPECT_NE(checked.err.find(dir.str("export.csv") + ":4: submission_deadline: "), std::string::npos) << checked.err;
-    EXPECT_NE(checked.err.find("warning: " + dir.str("export.csv") + ":2: perimeter: "), std::string::npos) << checked.err;
-    EXPECT_NE(checked.err.find("1 valid, 1 rejected; checked only"), std::string::npos) << checked.err;
+    EXPECT_NE(checked.err.find("warning: 1 aid has a perimeter inferred from a financer's name; first: " + dir.str("export.csv") + ":2 (v1-voirie)"),
+              std::string::npos) << checked.err;
+    EXPECT_NE(checked.err.find("1 valid, 1 rejected; would add 1, replace 0; dry run, nothing written"), std::string::npos) << checked.err;
 
     // --skip-invalid indexes the good row; the inferred perimeter is resolved.
     auto indexed = index_tool({"--db", dir.str("db"), "--skip-invalid", "--input", dir.str("export.csv")});

@@ -56,14 +56,78 @@ def test_records_are_normalised_like_files(fresh_index):
 
 def test_delete_and_sync(fresh_index, tmp_path):
     fresh_index.index([aid("a"), aid("b"), aid("c")])
-    assert fresh_index.delete(["a", "zzz"]) == 1
+    with pytest.warns(UserWarning, match="1 id\\(s\\) not in the index: zzz"):
+        assert fresh_index.delete(["a", "zzz"]) == 1
     assert fresh_index.delete("b") == 1
     assert fresh_index.ids() == ["c"]
     dump = tmp_path / "dump.jsonl"
     dump.write_text("\n".join(json.dumps(aid(i)) for i in ["d", "e"]) + "\n", encoding="utf-8")
-    report = fresh_index.sync(dump)
+    # Removing the only aid is 100 % of the index: refused unless the limit allows it.
+    with pytest.raises(aides.DataError, match="would remove 1 of 1 aids"):
+        fresh_index.sync(dump)
+    assert fresh_index.ids() == ["c"]
+    report = fresh_index.sync(dump, max_removals="100%")
     assert (report.indexed, report.deleted, report.committed) == (2, 1, True)
+    assert (report.added_ids, report.removed_ids) == (["d", "e"], ["c"])
     assert fresh_index.ids() == ["d", "e"]
+
+
+def _catalogue(index, count=30):
+    index.index([aid(f"s-{i}", f"Aide numéro {i}") for i in range(count)])
+    return index.ids()
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "[]", "{\"id\": \"s-1\"}\n", "{\"id\": \"s-1\", \"name\": "])
+def test_sync_never_empties_the_index(fresh_index, tmp_path, content):
+    # Empty, blank, an empty array, no valid record, cut short: refused whatever skip_invalid says.
+    ids = _catalogue(fresh_index)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(content, encoding="utf-8")
+    with pytest.raises(aides.DataError, match="refused: ") as raised:
+        fresh_index.sync(dump, skip_invalid=True)
+    assert raised.value.report.committed is False
+    assert fresh_index.ids() == ids
+
+
+def test_sync_of_a_missing_file_or_another_feed_is_refused(fresh_index, tmp_path):
+    ids = _catalogue(fresh_index)
+    with pytest.raises(aides.DataError, match="cannot open"):
+        fresh_index.sync(tmp_path / "nope.jsonl", skip_invalid=True)
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(json.dumps(aid(f"o-{i}")) + "\n" for i in range(5)), encoding="utf-8")
+    with pytest.raises(aides.DataError, match="would remove 30 of 30 aids"):
+        fresh_index.sync(other)
+    assert fresh_index.ids() == ids
+    # A dry run reports what would change and writes nothing, whatever the limit.
+    report = fresh_index.sync(other, dry_run=True, max_removals=100)
+    assert (len(report.added_ids), len(report.removed_ids), report.committed) == (5, 30, False)
+    assert fresh_index.ids() == ids
+    with pytest.raises(aides.UsageError, match="bad --max-removals"):
+        fresh_index.sync(other, max_removals="lots")
+
+
+def test_ingest_takes_every_format_of_the_cli(fresh_index, tmp_path):
+    csv = tmp_path / "export.csv"
+    csv.write_text("Nom,Lien,Bénéficiaire,Types d'aides\n"
+                   "Voirie,https://aides-territoires.beta.gouv.fr/aides/v1-voirie/,Communes,Subvention\n", encoding="utf-8")
+    report = fresh_index.ingest(csv, format="at-csv")
+    assert (report.read, report.valid, report.committed) == (1, 1, True)
+    assert [c.kind for c in report.concerns] == ["national-by-default"]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"count": 1, "next": None, "previous": None,
+                                "results": [{"id": 9, "name": "Aide API", "targeted_audiences": ["Communes"]}]}), encoding="utf-8")
+    assert fresh_index.ingest(page, format="at-api").valid == 1
+    assert sorted(fresh_index.ids()) == ["9", "v1-voirie"]
+    with pytest.raises(aides.UsageError, match="at-csv"):
+        fresh_index.ingest(csv, format="csv")
+
+
+def test_a_missing_input_fails_even_with_skip_invalid(fresh_index, tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(aid("g-1")) + "\n", encoding="utf-8")
+    with pytest.raises(aides.DataError, match="cannot be read whole"):
+        fresh_index.ingest([good, tmp_path / "missing.jsonl"], skip_invalid=True)
+    assert len(fresh_index) == 0
 
 
 def test_compact_keeps_the_aids_in_less_room(fresh_index):

@@ -41,7 +41,7 @@ TEST(AtomicUpdates, SurvivesSigkillAtRandomPoints) {
     test::write_file(dir.str("b.jsonl"), test::generated_records(n / 4, n, "B"));
     // Not quiet: the progress lines on stderr tell how far a killed run went.
     auto sync = [&](const std::string& dump) {
-        return std::vector<std::string>{test::bin("aides-index"), "--db", db, "--sync", dir.str(dump)};
+        return std::vector<std::string>{test::bin("aides-index"), "--db", db, "--sync", dir.str(dump), "--max-removals", "100%"};
     };
 
     // The two committed states, from runs left alone; the B run gives the time one run takes.

@@ -44,6 +44,7 @@ TEST_F(Incremental, DeleteRemovesTheGivenIdsAndCountsThem) {
     auto result = index({"--delete", "r1", "r3", "absent"});
     ASSERT_EQ(result.status, 0) << result.err;
     EXPECT_NE(result.err.find("2 of 3 ids removed"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("1 id(s) not in the index: absent"), std::string::npos) << result.err;
     EXPECT_EQ(ids(), (std::vector<std::string>{"r2", "r4", "r5"}));
     EXPECT_EQ(matches("vélo"), 0u);
     // Deleting again is harmless.
@@ -70,11 +71,16 @@ TEST_F(Incremental, ReindexingAnIdReplacesTheAid) {
 TEST_F(Incremental, SyncAddsReplacesRemovesAndReportsCounts) {
     test::write_file(dir.str("dump.jsonl"), record("r3", "Aide aux friches industrielles") + record("r4", "Aide au patrimoine") +
                                                 record("r6", "Aide aux bibliothèques"));
-    auto result = index({"--sync", dir.str("dump.jsonl")});
+    // 3 removals of 5 aids: more than the default 10 %, so the librarian raises the limit.
+    auto refused = index({"--sync", dir.str("dump.jsonl")});
+    EXPECT_EQ(refused.status, 1) << refused.err;
+    EXPECT_NE(refused.err.find("would remove 3 of 5 aids"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("r1, r2, r5"), std::string::npos) << refused.err;
+    auto result = index({"--sync", dir.str("dump.jsonl"), "--max-removals", "60%"});
     ASSERT_EQ(result.status, 0) << result.err;
     EXPECT_EQ(ids(), (std::vector<std::string>{"r3", "r4", "r6"}));
     EXPECT_EQ(name_of("r3"), "Aide aux friches industrielles");
-    EXPECT_NE(result.err.find("3 read, 3 valid, 0 rejected, 3 removed"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("3 read, 3 valid, 0 rejected; 1 added, 2 replaced, 3 removed"), std::string::npos) << result.err;
     EXPECT_NE(result.err.find("index holds 3 aids"), std::string::npos) << result.err;
     EXPECT_EQ(matches("vélo"), 0u);
     EXPECT_EQ(matches("bibliothèques"), 1u);
@@ -82,7 +88,7 @@ TEST_F(Incremental, SyncAddsReplacesRemovesAndReportsCounts) {
     auto before = test::fingerprint(db);
     result = index({"--sync", dir.str("dump.jsonl")});
     ASSERT_EQ(result.status, 0) << result.err;
-    EXPECT_NE(result.err.find("0 removed"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("0 added, 3 replaced, 0 removed"), std::string::npos) << result.err;
     EXPECT_EQ(test::fingerprint(db).ids, before.ids);
 }
 
@@ -110,9 +116,10 @@ TEST_F(Incremental, SyncWithAnEmptyOrMissingDumpRemovesNothing) {
 TEST_F(Incremental, CheckWritesNothing) {
     auto before = test::fingerprint(db);
     test::write_file(dir.str("dump.jsonl"), record("r9", "Aide nouvelle"));
-    auto result = index({"--check", "--sync", dir.str("dump.jsonl")});
+    auto result = index({"--check", "--sync", dir.str("dump.jsonl"), "--max-removals", "100%"});
     EXPECT_EQ(result.status, 0) << result.err;
-    EXPECT_NE(result.err.find("nothing written"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("dry run, nothing written"), std::string::npos) << result.err;
+    EXPECT_EQ(result.out, "add r9\nremove r1\nremove r2\nremove r3\nremove r4\nremove r5\n");
     result = index({"--check", "--input", dir.str("dump.jsonl")});
     EXPECT_EQ(result.status, 0) << result.err;
     EXPECT_EQ(test::fingerprint(db), before);

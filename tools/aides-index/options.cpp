@@ -28,10 +28,17 @@ po::options_description describe() {
          "input format: auto, jsonl, json (canonical records), at-api (Aides-territoires API data as served), "
          "at-csv (the Aides-territoires CSV export); auto tells them apart; e.g. --format at-csv")
         ("skip-invalid", "index the valid records even when some are bad (they are still reported); e.g. --skip-invalid")
-        ("check", "validate the inputs and report, write nothing; e.g. --check --input export.json")
-        ("delete", po::value<strings>()->multitoken()->composing()->value_name("ID..."), "remove these aid ids; e.g. --delete pvd-001 pvd-002")
+        ("dry-run,n", "read and validate, print what would be added, replaced and removed (one `add|replace|remove ID` "
+                       "line each on stdout), write nothing; e.g. --dry-run --sync dump.jsonl")
+        ("check", "the same as --dry-run")
+        ("delete", po::value<strings>()->multitoken()->composing()->value_name("ID..."),
+         "remove these aid ids, naming those not found; e.g. --delete pvd-001 pvd-002")
         ("sync", po::value<strings>()->composing()->value_name("FILE"),
-         "make the index equal to this full dump: add, replace, and remove the aids not in it (repeatable); e.g. --sync dump.jsonl")
+         "make the index equal to this full dump: add, replace, and remove the aids not in it (repeatable). Refused, "
+         "index unchanged, when a file cannot be read whole, the dump is empty or has no valid record, or it would "
+         "remove more than --max-removals; e.g. --sync dump.jsonl")
+        ("max-removals", po::value<std::string>()->default_value("10%")->value_name("N|P%"),
+         "the most aids a sync may remove: a count or a percentage of the index; e.g. --max-removals 500, --max-removals 100%")
         ("geo", po::value<std::string>()->value_name("PATH"),
          "geography: a geography.tsv or an npm data/ directory (default: the one fetched by make); e.g. --geo build/geo/geography.tsv")
         ("taxonomy", po::value<std::string>()->value_name("FILE"), "themes and categories (default: corpus/taxonomy.json); e.g. --taxonomy my-taxonomy.json")
@@ -52,15 +59,18 @@ std::string index_help() {
     out << "usage: aides-index --db DIR [--input FILE|-]... [options]\n\n"
            "Adds or replaces aids in a search index, atomically: when any record is bad nothing is\n"
            "written (exit 1) unless --skip-invalid is given. Bad records are reported as FILE:LINE: reason.\n"
+           "A file that cannot be read whole (missing, empty, cut short) always refuses the run.\n"
+           "Accepted aids a search may miss (no audience, no perimeter) are counted in warnings.\n"
            "An index created by the run is then compacted (see --compact).\n\n"
         << describe()
         << "\nExamples:\n"
            "  aides-index --db idx --input corpus/aides.jsonl --adhoc pvd=corpus/adhoc/pvd-extrait.txt\n"
            "  aides-index --db idx --input new.jsonl --skip-invalid\n"
-           "  aides-index --db idx --check --input export.json\n"
+           "  aides-index --db idx --dry-run --input export.json\n"
            "  aides-index --db idx --format at-csv --input aides-territoires.csv --skip-invalid\n"
            "  aides-index --db idx --delete pvd-001 pvd-002\n"
-           "  aides-index --db idx --sync full-dump.jsonl\n"
+           "  aides-index --db idx --sync full-dump.jsonl --dry-run\n"
+           "  aides-index --db idx --sync full-dump.jsonl --max-removals 25%\n"
            "  aides-index --db idx --compact                 # after many updates: full blocks, smaller\n\n"
            "Exit codes: 0 success, 1 bad data or I/O error (index unchanged), 2 usage error.\n";
     return out.str();
@@ -93,7 +103,10 @@ IndexParams parse_index_args(int argc, const char* const* argv) {
     else if (format == "at-csv" || format == "at_csv") params.ingest.format = InputFormat::at_csv;
     else throw UsageError("unknown --format \"" + format + "\" (expected auto, jsonl, json, at-api or at-csv)", format);
     params.ingest.skip_invalid = vm.count("skip-invalid") > 0;
-    params.ingest.dry_run = vm.count("check") > 0;
+    params.ingest.dry_run = vm.count("check") > 0 || vm.count("dry-run") > 0;
+    params.ingest.max_removals = RemovalLimit::parse(vm["max-removals"].as<std::string>());
+    if (!vm["max-removals"].defaulted() && params.sync_inputs.empty())
+        throw UsageError("--max-removals applies to --sync only");
     params.quiet = vm.count("quiet") > 0;
     if (vm.count("compact") && vm.count("no-compact")) throw UsageError("give --compact or --no-compact, not both");
     if (vm.count("compact")) params.compact = Compaction::always;
@@ -112,8 +125,53 @@ IndexParams parse_index_args(int argc, const char* const* argv) {
     return params;
 }
 
+namespace {
+
+// "a, b, c (and 12 more)": the first ids of a list, for one-line messages.
+std::string first_ids(const std::vector<std::string>& ids, std::size_t shown = 10) {
+    std::string text;
+    for (std::size_t i = 0; i < ids.size() && i < shown; ++i) text += (i ? ", " : "") + ids[i];
+    if (ids.size() > shown) text += " (and " + std::to_string(ids.size() - shown) + " more)";
+    return text;
+}
+
+void print_report(const IndexParams& params, const IngestReport& report, std::size_t index_size, std::ostream& out,
+                  std::ostream& err) {
+    const bool dry_run = params.ingest.dry_run, sync = !params.sync_inputs.empty();
+    for (const auto& issue : report.errors) err << issue.to_string() << "\n";
+    if (params.quiet) {
+        if (!report.refusal.empty()) err << "aides-index: refused: " << report.refusal << "\n";
+        return;
+    }
+    for (const auto& issue : report.warnings) err << "warning: " << issue.to_string() << "\n";
+    for (const auto& concern : report.concerns) {
+        err << "warning: " << concern.summary << "; first:";
+        for (const auto& issue : concern.first) err << " " << issue.source << ":" << issue.line << (issue.id.empty() ? "" : " (" + issue.id + ")");
+        err << "\n";
+    }
+    if (dry_run) {
+        for (const auto& id : report.added_ids) out << "add " << id << "\n";
+        for (const auto& id : report.replaced_ids) out << "replace " << id << "\n";
+        for (const auto& id : report.removed_ids) out << "remove " << id << "\n";
+    }
+    err << "aides-index: " << report.read << " read, " << report.valid << " valid, " << report.rejected << " rejected; ";
+    if (report.committed) {
+        err << report.added_ids.size() << " added, " << report.replaced_ids.size() << " replaced";
+        if (sync) err << ", " << report.removed_ids.size() << " removed";
+    } else {
+        err << "would add " << report.added_ids.size() << ", replace " << report.replaced_ids.size();
+        if (sync) err << ", remove " << report.removed_ids.size();
+    }
+    err << "; ";
+    if (!report.refusal.empty()) err << "refused: " << report.refusal << "\n";
+    else if (dry_run) err << "dry run, nothing written\n";
+    else if (report.committed) err << "committed, index holds " << index_size << " aids\n";
+    else err << "nothing written (fix the records or use --skip-invalid)\n";
+}
+
+}  // namespace
+
 int run_index(const IndexParams& params, std::ostream& out, std::ostream& err) {
-    (void)out;
     try {
         Index index = Index::open(params.db, params.index);
         IngestOptions options = params.ingest;
@@ -126,27 +184,22 @@ int run_index(const IndexParams& params, std::ostream& out, std::ostream& err) {
             };
         int status = 0;
         bool committed = false;
-        if (!params.delete_ids.empty() && !options.dry_run) {
-            std::size_t removed = index.remove(params.delete_ids);
-            if (!params.quiet) err << "aides-index: " << removed << " of " << params.delete_ids.size() << " ids removed\n";
+        if (!params.delete_ids.empty()) {
+            RemovalReport removal = index.remove(params.delete_ids, options.dry_run);
+            if (options.dry_run)
+                for (const auto& id : removal.removed) out << "remove " << id << "\n";
+            if (!removal.not_found.empty())
+                err << "aides-index: warning: " << removal.not_found.size() << " id(s) not in the index: " << first_ids(removal.not_found) << "\n";
+            if (!params.quiet)
+                err << "aides-index: " << removal.removed.size() << " of " << params.delete_ids.size() << " ids "
+                    << (options.dry_run ? "would be removed (dry run)" : "removed") << "\n";
         }
         bool has_inputs = !params.inputs.empty() || !params.sync_inputs.empty();
         if (has_inputs || params.delete_ids.empty()) {
             IngestReport report = params.sync_inputs.empty() ? index.ingest(params.inputs, options)
                                                              : index.sync(params.sync_inputs, options);
-            for (const auto& issue : report.errors) err << issue.to_string() << "\n";
-            if (!params.quiet)
-                for (const auto& issue : report.warnings) err << "warning: " << issue.to_string() << "\n";
-            if (!params.quiet) {
-                err << "aides-index: " << report.read << " read, " << report.indexed << " valid" << ", "
-                    << report.rejected << " rejected";
-                if (!params.sync_inputs.empty()) err << ", " << report.deleted << " removed";
-                err << "; ";
-                if (options.dry_run) err << "checked only, nothing written\n";
-                else if (report.committed) err << "committed, index holds " << index.size() << " aids\n";
-                else err << "nothing written (fix the records or use --skip-invalid)\n";
-            }
-            if (!report.errors.empty() && (!options.skip_invalid || options.dry_run)) status = 1;
+            print_report(params, report, index.size(), out, err);
+            if (!report.refusal.empty() || (!report.errors.empty() && (!options.skip_invalid || options.dry_run))) status = 1;
             committed = report.committed;
         }
         bool compact = params.compact == Compaction::always || (params.compact == Compaction::when_created && index.created() && committed);

@@ -37,7 +37,7 @@ The GIL is released while indexing and searching.
 from __future__ import annotations
 
 from . import _aides
-from ._aides import (DataError, Error, IndexLockedError, IngestReport, RecordIssue, UsageError,
+from ._aides import (DataError, Error, IndexLockedError, IngestReport, RecordConcern, RecordIssue, UsageError,
                      __version__, index_format_version)
 from ._aides import IndexError  # noqa: A004 - aides.IndexError, deliberately not in __all__
 from ._engine import Geography, Index, Searcher
@@ -45,12 +45,12 @@ from ._results import CommuneProfile, Explanation, Hit, Place, SearchResult
 
 __all__ = [
     "Index", "Searcher", "Geography", "SearchResult", "Hit", "Explanation", "CommuneProfile",
-    "Place", "IngestReport", "RecordIssue", "Error", "UsageError", "DataError", "IndexLockedError",
+    "Place", "IngestReport", "RecordConcern", "RecordIssue", "Error", "UsageError", "DataError", "IndexLockedError",
     "__version__", "index_format_version",
 ]
 
 # Show the public names as members of `aides` (in help(), repr and tracebacks).
-for _cls in (IngestReport, RecordIssue):
+for _cls in (IngestReport, RecordConcern, RecordIssue):
     try:
         _cls.__module__ = "aides"
     except (AttributeError, TypeError):

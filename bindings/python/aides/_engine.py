@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import warnings
 from typing import Any, Dict, Iterable, List, Mapping, Optional, TypeVar, Union
 
 from . import _aides
@@ -18,8 +19,10 @@ Values = Union[str, Iterable[str], None]
 
 _ORDERS = {"relevance": _aides.Order.relevance, "deadline": _aides.Order.deadline,
            "published": _aides.Order.published}
+# The names of `aides-index --format`.
 _FORMATS = {"auto": _aides.InputFormat.automatic, "jsonl": _aides.InputFormat.jsonl,
-            "json": _aides.InputFormat.json}
+            "json": _aides.InputFormat.json, "at-api": _aides.InputFormat.at_api,
+            "at-csv": _aides.InputFormat.at_csv}
 
 
 def _paths(paths: Union[PathLike, Iterable[PathLike]]) -> List[str]:
@@ -83,7 +86,13 @@ def _data_error(message: str, **attributes: Any) -> DataError:
 
 
 def _check_report(report: IngestReport, skip_invalid: bool, dry_run: bool = False) -> IngestReport:
-    """Raises DataError for a failed all-or-nothing ingest, like ``aides-index`` exits 1."""
+    """Raises DataError for a failed all-or-nothing ingest or a refused sync, like
+    ``aides-index`` exits 1."""
+    if report.refusal and not dry_run:
+        first = next((e for e in report.errors if e.whole_file), report.errors[0] if report.errors else None)
+        raise _data_error("refused: " + report.refusal, source=first.source if first else "",
+                          line=first.line if first else 0, field=first.field if first else "",
+                          reason=report.refusal, errors=list(report.errors), report=report)
     if report.errors and not skip_invalid and not dry_run:
         first = report.errors[0]
         more = len(report.errors) - 1
@@ -180,26 +189,41 @@ class Index(_OnDisk):
             listed in ``report.errors``.
         :param check: validate only, write nothing (``aides-index --check``); never raises for
             bad records, see ``report.errors``.
-        :param format: ``auto``, ``jsonl`` or ``json``.
-        :raises DataError: when a record is bad and `skip_invalid` is False; nothing is written,
-            ``errors`` lists every bad record (``source``, ``line``, ``field``, ``message``).
+        :param format: ``auto``, ``jsonl``, ``json``, ``at-api`` or ``at-csv`` (as ``aides-index --format``).
+        :raises DataError: when a record is bad and `skip_invalid` is False, or a file cannot be
+            read whole (whatever `skip_invalid` says); nothing is written, ``errors`` lists every
+            bad record (``source``, ``line``, ``field``, ``message``).
         """
         report = self._handle.ingest(_paths(paths), self._format(format), bool(skip_invalid), bool(check))
         return _check_report(report, skip_invalid, check)
 
     def sync(self, paths: Union[PathLike, Iterable[PathLike]], skip_invalid: bool = False,
-             format: str = "auto") -> IngestReport:
-        """Makes the index hold exactly the valid records of `paths` (a full dump): adds,
-        replaces, and removes the aids absent from them (``report.deleted``). Same
-        all-or-nothing rule and errors as :meth:`ingest`."""
-        report = self._handle.sync(_paths(paths), self._format(format), bool(skip_invalid))
-        return _check_report(report, skip_invalid)
+             format: str = "auto", dry_run: bool = False, max_removals: Union[str, int] = "10%") -> IngestReport:
+        """Makes the index hold exactly the records of `paths` (a full dump): adds, replaces,
+        and removes the aids absent from them (``report.removed_ids``), only when the dump was
+        read whole, as ``aides-index --sync``.
+
+        :param max_removals: the most aids the sync may remove, a count (``250``) or a
+            percentage of the index (``"10%"``).
+        :param dry_run: report what would be added, replaced and removed; write nothing.
+        :raises DataError: the sync is refused (``report.refusal``; nothing written) when a file
+            cannot be read whole, the dump is empty or has no valid record, it would remove
+            more than `max_removals`, or a record is bad and `skip_invalid` is False. A record
+            rejected with `skip_invalid` keeps its indexed version.
+        """
+        report = self._handle.sync(_paths(paths), self._format(format), bool(skip_invalid), bool(dry_run),
+                                   str(max_removals))
+        return _check_report(report, skip_invalid, dry_run)
 
     def delete(self, ids: Union[str, int, Iterable[Union[str, int]]]) -> int:
-        """Removes aids by id in one transaction; returns how many existed."""
+        """Removes aids by id in one transaction; returns how many existed. Warns
+        (``UserWarning``) naming the ids the index did not hold."""
         if isinstance(ids, (str, int)):
             ids = [ids]
-        return self._handle.remove([str(i) for i in ids])
+        removed, not_found = self._handle.remove([str(i) for i in ids])
+        if not_found:
+            warnings.warn(f"{len(not_found)} id(s) not in the index: {', '.join(not_found[:10])}", stacklevel=2)
+        return len(removed)
 
     def compact(self) -> None:
         """Rewrites the index with full blocks (about 15 % smaller, as ``aides-index --compact``):
@@ -227,7 +251,7 @@ class Index(_OnDisk):
         try:
             return _FORMATS[format]
         except KeyError:
-            raise _usage_error(f'unknown format "{format}" (expected auto, jsonl or json)', format) from None
+            raise _usage_error(f'unknown format "{format}" (expected {", ".join(_FORMATS)})', format) from None
 
 
 def _usage_error(message: str, value: str) -> UsageError:

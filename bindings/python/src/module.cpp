@@ -214,21 +214,39 @@ PYBIND11_MODULE(_aides, m) {
         .value("deadline", aides::Order::deadline)
         .value("published", aides::Order::published);
 
-    py::enum_<aides::InputFormat>(m, "InputFormat", "Input file format: automatic, jsonl or json (array or API page).")
+    py::enum_<aides::InputFormat>(m, "InputFormat", "Input file format: automatic, jsonl, json (array or API page), at_api, at_csv.")
         .value("automatic", aides::InputFormat::automatic)
         .value("jsonl", aides::InputFormat::jsonl)
-        .value("json", aides::InputFormat::json);
+        .value("json", aides::InputFormat::json)
+        .value("at_api", aides::InputFormat::at_api)
+        .value("at_csv", aides::InputFormat::at_csv);
 
     py::class_<aides::RecordIssue>(m, "RecordIssue", "A rejected record or a doubtful value: where, which field, why.")
         .def_readonly("source", &aides::RecordIssue::source, "File name, `-` for stdin, `record` for Index.index().")
         .def_readonly("line", &aides::RecordIssue::line, "1-based line (or record number) of the record.")
         .def_readonly("field", &aides::RecordIssue::field, "The field at fault; empty when the whole record is.")
         .def_readonly("message", &aides::RecordIssue::message)
+        .def_readonly("id", &aides::RecordIssue::id, "The record's id when it could be read, even from a malformed record.")
+        .def_readonly("whole_file", &aides::RecordIssue::whole_file, "True when the whole file is at fault (never skipped).")
+        .def_readonly("kind", &aides::RecordIssue::kind, "For a concern: its kind; empty otherwise.")
         .def("__str__", &aides::RecordIssue::to_string)
         .def("__repr__", [](const aides::RecordIssue& issue) { return "<RecordIssue " + issue.to_string() + ">"; });
 
-    py::class_<aides::IngestReport>(m, "IngestReport", "What an ingest did.")
+    py::class_<aides::RecordConcern>(m, "RecordConcern", "Accepted records a search may miss, counted per kind.")
+        .def_readonly("kind", &aides::RecordConcern::kind, "no-audience, national-by-default, perimeter-inferred, perimeter-not-inferred.")
+        .def_readonly("summary", &aides::RecordConcern::summary)
+        .def_readonly("count", &aides::RecordConcern::count)
+        .def_readonly("first", &aides::RecordConcern::first, "The first records concerned (at most 5).")
+        .def("__repr__", [](const aides::RecordConcern& c) { return "<RecordConcern " + c.summary + ">"; });
+
+    py::class_<aides::IngestReport>(m, "IngestReport", "What an ingest did. read == valid + rejected.")
         .def_readonly("read", &aides::IngestReport::read, "Records read.")
+        .def_readonly("valid", &aides::IngestReport::valid, "Records that passed validation.")
+        .def_readonly("refusal", &aides::IngestReport::refusal, "Why nothing was written although asked (a refused sync...).")
+        .def_readonly("added_ids", &aides::IngestReport::added_ids, "Ids new to the index (written, or would be).")
+        .def_readonly("replaced_ids", &aides::IngestReport::replaced_ids, "Ids replaced (written, or would be).")
+        .def_readonly("removed_ids", &aides::IngestReport::removed_ids, "sync(): ids removed (or that would be).")
+        .def_readonly("concerns", &aides::IngestReport::concerns, "Accepted records a search may miss, per kind.")
         .def_readonly("indexed", &aides::IngestReport::indexed, "Records added or replaced (0 when nothing was committed).")
         .def_readonly("rejected", &aides::IngestReport::rejected, "Bad records.")
         .def_readonly("deleted", &aides::IngestReport::deleted, "Ids removed by sync().")
@@ -290,20 +308,24 @@ PYBIND11_MODULE(_aides, m) {
              },
              py::arg("inputs"), py::arg("format"), py::arg("skip_invalid"), py::arg("dry_run"))
         .def("sync",
-             [](PyIndex& self, const std::vector<std::string>& inputs, aides::InputFormat format, bool skip_invalid) {
+             [](PyIndex& self, const std::vector<std::string>& inputs, aides::InputFormat format, bool skip_invalid,
+                bool dry_run, const std::string& max_removals) {
                  aides::IngestOptions options;
                  options.format = format;
                  options.skip_invalid = skip_invalid;
+                 options.dry_run = dry_run;
+                 options.max_removals = aides::RemovalLimit::parse(max_removals);
                  return self.with_index([&](aides::Index& index) { return index.sync(inputs, options); });
              },
-             py::arg("inputs"), py::arg("format"), py::arg("skip_invalid"))
+             py::arg("inputs"), py::arg("format"), py::arg("skip_invalid"), py::arg("dry_run"), py::arg("max_removals"))
         .def("add_records", &add_records, py::arg("records"),
              "Parses JSON object texts and adds them in one transaction. @raises DataError")
         .def("remove",
              [](PyIndex& self, const std::vector<std::string>& ids) {
-                 return self.with_index([&](aides::Index& index) { return index.remove(ids); });
+                 aides::RemovalReport removal = self.with_index([&](aides::Index& index) { return index.remove(ids); });
+                 return py::make_tuple(removal.removed, removal.not_found);
              },
-             py::arg("ids"))
+             py::arg("ids"), "Removes ids in one transaction: (removed, not_found).")
         .def("compact", [](PyIndex& self) { self.with_index([](aides::Index& index) { index.compact(); }); })
         .def("size", [](PyIndex& self) { return self.with_index([](aides::Index& index) { return index.size(); }); })
         .def("ids", [](PyIndex& self) { return self.with_index([](aides::Index& index) { return index.ids(); }); })

@@ -25,9 +25,18 @@ enum class InputFormat {
 /** @brief A rejected record or a doubtful value: `source:line: field: message`. */
 struct RecordIssue {
     std::string source;    ///< file name, `-` for standard input
-    std::size_t line = 0;  ///< 1-based line of the record (its first line in a JSON array)
+    std::size_t line = 0;  ///< 1-based line of the record (its first line in a JSON array); 0 for a whole file
     std::string field;     ///< empty when the whole record is at fault
     std::string message;
+    /** @brief The record's id when it could be read, even from a malformed record: a sync keeps
+     *  the indexed version of a record it rejects, so it must know which one it is. */
+    std::string id;
+    /** @brief True when the whole file is at fault (cannot be opened, empty, not JSON, cut
+     *  short): none of its records can be trusted, and --skip-invalid does not skip it. */
+    bool whole_file = false;
+    /** @brief For a warning that is a RecordConcern (counted per kind, not printed one by one):
+     *  its kind; empty for other issues. */
+    std::string kind;
     /** @brief `source:line: field: message`, the one-line form the CLIs print. */
     std::string to_string() const;
 };
@@ -48,24 +57,64 @@ struct IndexOptions {
     std::vector<std::pair<std::string, std::string>> adhoc;  ///< NAME -> file of INSEE codes
 };
 
-/** @brief Options of Index::ingest. */
+/** @brief The most aids a sync may remove: a count, or a percentage of the aids the index
+ *  holds when the sync begins (rounded down). A sync that would remove more refuses. */
+struct RemovalLimit {
+    double value = 10;     ///< default: 10 %
+    bool percent = true;   ///< `value` is a percentage of the index, else a count
+    /** @brief Parses `N` or `P%` (e.g. `250`, `10%`, `100%`). @throws UsageError naming the value. */
+    static RemovalLimit parse(const std::string& text);
+    /** @brief The largest number of removals allowed for an index of `indexed` aids. */
+    std::size_t allowed(std::size_t indexed) const;
+    /** @brief `10 %` or `250 aids`. */
+    std::string to_string() const;
+};
+
+/** @brief Options of Index::ingest and Index::sync. */
 struct IngestOptions {
     InputFormat format = InputFormat::automatic;
-    bool skip_invalid = false;  ///< index the valid records even when some are bad
-    bool dry_run = false;       ///< validate only, write nothing (`--check`)
+    /** @brief Index the valid records even when some are bad (they are still reported). Never
+     *  skips a whole file that cannot be read: such a run always refuses. */
+    bool skip_invalid = false;
+    bool dry_run = false;       ///< read, validate and report what would change; write nothing
+    RemovalLimit max_removals;  ///< sync only: refuse beyond this many removals
     /** @brief Called now and then with (records read so far, source); may be empty. */
     std::function<void(std::size_t, const std::string&)> progress;
 };
 
-/** @brief What an ingest did. */
+/** @brief Accepted records that a search may miss: counted per kind, with the first few. */
+struct RecordConcern {
+    std::string kind;     ///< `no-audience`, `national-by-default`, `perimeter-inferred`, `perimeter-not-inferred`
+    std::string summary;  ///< one line a librarian can act on, e.g. "12 aids have no audience: ..."
+    std::size_t count = 0;
+    std::vector<RecordIssue> first;  ///< the first records concerned (at most 5)
+};
+
+/** @brief What an ingest or a sync did, or (dry run, refusal) would have done. Always
+ *  `read == valid + rejected`; file-level errors are in `errors` with `whole_file` set and count
+ *  in none of the three. */
 struct IngestReport {
-    std::size_t read = 0;      ///< records read
-    std::size_t indexed = 0;   ///< records added or replaced
+    std::size_t read = 0;      ///< records read (malformed ones included)
+    std::size_t valid = 0;     ///< records that passed validation
     std::size_t rejected = 0;  ///< bad records
-    std::size_t deleted = 0;   ///< ids removed
+    std::size_t indexed = 0;   ///< records added or replaced (0 when nothing was written)
+    std::size_t deleted = 0;   ///< aids removed by a sync (0 when nothing was written)
     bool committed = false;    ///< false when nothing was written
-    std::vector<RecordIssue> errors;    ///< rejected records
+    /** @brief Why the run wrote nothing although it was asked to (a sync refused, a file that
+     *  could not be read); empty otherwise. */
+    std::string refusal;
+    std::vector<std::string> added_ids;     ///< ids new to the index (written, or would be)
+    std::vector<std::string> replaced_ids;  ///< ids already in the index (written, or would be)
+    std::vector<std::string> removed_ids;   ///< sync: ids absent from the dump (removed, or would be)
+    std::vector<RecordIssue> errors;    ///< rejected records and unreadable files
     std::vector<RecordIssue> warnings;  ///< accepted with a doubt (unknown commune code...)
+    std::vector<RecordConcern> concerns;  ///< accepted records a search may miss, per kind
+};
+
+/** @brief What Index::remove did. */
+struct RemovalReport {
+    std::vector<std::string> removed;    ///< ids that were in the index, now gone
+    std::vector<std::string> not_found;  ///< ids the index did not hold
 };
 
 /** @brief A writable index on disk (a Xapian database directory). Move-only. One writer at a
@@ -82,15 +131,21 @@ class Index {
 
     /** @brief Reads every input (path or `-` for stdin), validates, and adds or replaces the
      *  records in one transaction: all valid records are committed, or (when any record is bad
-     *  and skip_invalid is false) none. Read errors of a file are reported like bad records. */
+     *  and skip_invalid is false) none. A file that cannot be read whole (missing, empty, not
+     *  JSON, cut short) refuses the run whatever skip_invalid says. */
     IngestReport ingest(const std::vector<std::string>& inputs, const IngestOptions& options = {});
     /** @brief Validates, then adds or replaces these records in one transaction.
      *  @throws DataError for the first bad record (nothing written). */
     IngestReport add(const std::vector<Aid>& aids);
-    /** @brief Removes aids by id in one transaction. @return how many existed. */
-    std::size_t remove(const std::vector<std::string>& ids);
-    /** @brief Makes the index hold exactly the valid records of `inputs`: adds, replaces, and
-     *  removes the aids absent from them. Same all-or-nothing rule as ingest(). */
+    /** @brief Removes aids by id in one transaction (nothing is written on a dry run).
+     *  @return the ids removed and those the index did not hold. */
+    RemovalReport remove(const std::vector<std::string>& ids, bool dry_run = false);
+    /** @brief Makes the index hold exactly the records of a full dump: adds, replaces, and
+     *  removes the aids absent from it, in one transaction, only when the dump was read whole.
+     *  It refuses (report.refusal set, nothing written) on a file-level error, an empty dump, a
+     *  dump without one valid record, a bad record unless skip_invalid, or more removals than
+     *  `options.max_removals`. A record rejected with skip_invalid keeps its indexed version;
+     *  when a rejected record's id cannot be read, nothing is removed. */
     IngestReport sync(const std::vector<std::string>& inputs, const IngestOptions& options = {});
     /** @brief Rewrites the index with full blocks: about 15 % smaller on disk, fewer blocks to
      *  read. Xapian leaves its blocks partly empty when it writes term by term, so this pays

@@ -21,6 +21,7 @@
 #include <thread>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "index/document_builder.hpp"
@@ -116,6 +117,7 @@ struct Index::Impl {
     // One record made ready for the database: its document, or only a progress mark when the
     // record was rejected.
     struct Prepared {
+        std::string id;
         std::string id_term;
         std::optional<Xapian::Document> doc;
         std::vector<std::pair<std::string, Xapian::termcount>> spelling;  // each word once, with its count
@@ -127,7 +129,7 @@ struct Index::Impl {
     std::optional<Prepared> prepare(SourcedAid& record, const DocumentBuilder& builder,
                                     std::unordered_map<std::string, std::size_t>& seen, IngestReport& report) {
         auto issue = [&](std::string field, std::string message) {
-            report.errors.push_back(RecordIssue{record.source, record.line, std::move(field), std::move(message)});
+            report.errors.push_back(RecordIssue{record.source, record.line, std::move(field), std::move(message), record.aid.id});
             ++report.rejected;
             return std::nullopt;
         };
@@ -142,7 +144,13 @@ struct Index::Impl {
             return issue(e.field(), e.what());
         }
         for (auto& warning : warnings) report.warnings.push_back(RecordIssue{record.source, record.line, "", std::move(warning)});
+        if (record.aid.targeted_audiences.empty()) {
+            RecordIssue concern{record.source, record.line, "targeted_audiences", "no targeted audience", record.aid.id};
+            concern.kind = "no-audience";
+            report.warnings.push_back(std::move(concern));
+        }
         Prepared prepared;
+        prepared.id = record.aid.id;
         prepared.id_term = schema::term(schema::id, record.aid.id);
         std::vector<std::string> words;
         prepared.doc = builder.build(record.aid, words);
@@ -157,23 +165,27 @@ struct Index::Impl {
 
     // `fresh`: the index held no aid when this transaction began, and ids are unique within
     // it, so nothing can be replaced (Xapian's look-up of the id term is skipped).
-    void store(const Prepared& prepared, bool fresh) {
-        if (fresh) db.add_document(*prepared.doc);
-        else db.replace_document(prepared.id_term, *prepared.doc);
+    // Returns true when the id was already in the index (the aid is replaced).
+    bool store(const Prepared& prepared, bool fresh) {
+        bool existed = !fresh && db.term_exists(prepared.id_term);
+        if (existed) db.replace_document(prepared.id_term, *prepared.doc);
+        else db.add_document(*prepared.doc);
         for (const auto& [word, count] : prepared.spelling) db.add_spelling(word, count);
+        return existed;
     }
 
     IngestReport run(const std::vector<std::string>& inputs, const IngestOptions& options, bool sync) {
         IngestReport report;
         std::unordered_map<std::string, std::size_t> seen;
-        std::size_t indexed = 0;
         bool committed = transaction([&] {
-            const bool fresh = db.get_doccount() == 0;
+            const std::size_t held = db.get_doccount();
+            const bool fresh = held == 0;
             // Two threads: a reader parses, validates and analyses the records (half of the
             // work), this one moves their documents into Xapian, in the order of the input.
             // `report` and `seen` belong to the reader until it has finished.
             Handoff<Prepared> handoff;
             std::exception_ptr reader_failure;
+            std::vector<std::string> added, replaced;
             std::thread reader([&] {
                 try {
                     read_all(inputs, options, seen, report, handoff);
@@ -186,11 +198,8 @@ struct Index::Impl {
             try {
                 std::vector<Prepared> batch;
                 while (handoff.pop(batch)) {
-                    for (const Prepared& prepared : batch) {
-                        if (prepared.doc) {
-                            store(prepared, fresh);
-                            ++indexed;
-                        }
+                    for (Prepared& prepared : batch) {
+                        if (prepared.doc) (store(prepared, fresh) ? replaced : added).push_back(std::move(prepared.id));
                         if (prepared.progress_read && options.progress) options.progress(prepared.progress_read, prepared.progress_input);
                     }
                 }
@@ -201,26 +210,103 @@ struct Index::Impl {
             }
             reader.join();
             if (reader_failure) std::rethrow_exception(reader_failure);
-            report.indexed = indexed;
+            report.valid = added.size() + replaced.size();
+            report.indexed = report.valid;
+            report.added_ids = std::move(added);
+            report.replaced_ids = std::move(replaced);
+            collect_concerns(report);
 
-            if (sync && (report.errors.empty() || options.skip_invalid)) {
-                std::vector<std::string> stale;
-                for (auto it = db.allterms_begin(std::string(schema::id)); it != db.allterms_end(std::string(schema::id)); ++it) {
-                    std::string id = (*it).substr(schema::id.size());
-                    if (!seen.count(id)) stale.push_back(std::move(id));
-                }
-                for (const auto& id : stale) db.delete_document(schema::term(schema::id, id));
-                report.deleted = stale.size();
+            // Skipping is for records: a file that could not be read whole refuses the run.
+            for (const auto& issue : report.errors) {
+                if (!issue.whole_file) continue;
+                report.refusal = issue.source + ": cannot be read whole (" + issue.message +
+                                 "); nothing written (--skip-invalid skips records, not files)";
+                break;
             }
-            if (options.dry_run) return false;
+            if (sync && report.refusal.empty()) report.refusal = plan_removals(report, seen, held, options);
+            if (sync && report.refusal.empty() && (report.errors.empty() || options.skip_invalid) && !options.dry_run)
+                for (const auto& id : report.removed_ids) db.delete_document(schema::term(schema::id, id));
+            report.deleted = report.removed_ids.size();
+            if (options.dry_run || !report.refusal.empty()) return false;
             return report.errors.empty() || options.skip_invalid;
         });
         report.committed = committed;
         if (!committed) {
-            if (!options.dry_run) report.indexed = 0;
+            report.indexed = 0;
             report.deleted = 0;
         }
         return report;
+    }
+
+    // A sync's removals: the indexed aids absent from the dump, unless the dump was rejected
+    // whole or they are too many. Returns why the sync must not apply ("" when it may).
+    std::string plan_removals(IngestReport& report, const std::unordered_map<std::string, std::size_t>& seen,
+                              std::size_t held, const IngestOptions& options) {
+        std::string names;
+        for (std::size_t i = 0; i < report.errors.size() && i < 3; ++i)
+            names += (i ? ", " : "") + report.errors[i].source + (report.errors[i].line ? ":" + std::to_string(report.errors[i].line) : "");
+        if (report.read == 0)
+            return "the dump holds no record: a sync would remove all " + std::to_string(held) + " aids; nothing written";
+        if (report.valid == 0)
+            return "no valid record in the dump (" + std::to_string(report.rejected) + " rejected, first at " + names +
+                   "): a sync would remove all " + std::to_string(held) + " aids; nothing written";
+        // A rejected record keeps its indexed version: it is in the dump, only unreadable today.
+        std::set<std::string> kept;
+        std::size_t unknown = 0;
+        for (const auto& issue : report.errors) {
+            if (issue.id.empty()) ++unknown;
+            else kept.insert(issue.id);
+        }
+        if (unknown > 0) {
+            RecordIssue note{"", 0, "", std::to_string(unknown) + " rejected record(s) without a readable id: nothing removed, "
+                                        "since they may be any of the indexed aids"};
+            report.warnings.push_back(std::move(note));
+            return {};
+        }
+        const std::string prefix(schema::id);
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+            std::string id = (*it).substr(prefix.size());
+            if (!seen.count(id) && !kept.count(id)) report.removed_ids.push_back(std::move(id));
+        }
+        std::size_t allowed = options.max_removals.allowed(held);
+        if (report.removed_ids.size() <= allowed) return {};
+        std::string first;
+        for (std::size_t i = 0; i < report.removed_ids.size() && i < 10; ++i) first += (i ? ", " : "") + report.removed_ids[i];
+        if (report.removed_ids.size() > 10) first += ", ...";
+        return "the sync would remove " + std::to_string(report.removed_ids.size()) + " of " + std::to_string(held) +
+               " aids, more than --max-removals " + options.max_removals.to_string() + " allows (" +
+               std::to_string(allowed) + "): " + first + "; nothing written (raise --max-removals if this is meant)";
+    }
+
+    // Moves the warnings that are concerns (a kind) into per-kind counts with the first few.
+    static void collect_concerns(IngestReport& report) {
+        static const std::pair<const char*, const char*> kinds[] = {
+            {"no-audience", "no targeted audience: no commune search can return it"},
+            {"national-by-default", "no perimeter: indexed as France"},
+            {"perimeter-not-inferred", "no perimeter, and a financer whose area is no perimeter: indexed as France"},
+            {"perimeter-inferred", "a perimeter inferred from a financer's name"},
+        };
+        std::vector<RecordIssue> plain;
+        for (auto& warning : report.warnings) {
+            if (warning.kind.empty()) {
+                plain.push_back(std::move(warning));
+                continue;
+            }
+            auto it = std::find_if(report.concerns.begin(), report.concerns.end(), [&](const RecordConcern& c) { return c.kind == warning.kind; });
+            if (it == report.concerns.end()) {
+                report.concerns.push_back(RecordConcern{warning.kind, "", 0, {}});
+                it = report.concerns.end() - 1;
+            }
+            ++it->count;
+            if (it->first.size() < 5) it->first.push_back(std::move(warning));
+        }
+        report.warnings = std::move(plain);
+        for (auto& concern : report.concerns) {
+            const char* says = "";
+            for (const auto& [kind, text] : kinds)
+                if (concern.kind == kind) says = text;
+            concern.summary = std::to_string(concern.count) + (concern.count == 1 ? " aid has " : " aids have ") + says;
+        }
     }
 
     // The reader's side of run(): every record of every input, prepared in batches.
@@ -245,9 +331,11 @@ struct Index::Impl {
                     if (batch.size() == 32 || progress) handoff.push(std::move(batch));  // progress on time
                 },
                 [&](RecordIssue&& issue) {
-                    if (issue.line > 0) ++report.read;  // a record that could not be parsed
+                    if (!issue.whole_file) {  // a record that could not be parsed
+                        ++report.read;
+                        ++report.rejected;
+                    }
                     report.errors.push_back(std::move(issue));
-                    ++report.rejected;
                 },
                 [&](RecordIssue&& warning) { report.warnings.push_back(std::move(warning)); });
         }
@@ -265,6 +353,11 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
     impl->dir = dir;
     std::error_code ec;
     bool existing = false;
+    if (!fs::exists(dir, ec)) {
+        // `--db a/b/c` makes its missing folders, as `mkdir -p` would.
+        fs::create_directories(dir, ec);
+        if (ec) throw IndexError(dir + ": cannot create the index directory: " + ec.message());
+    }
     if (fs::exists(dir, ec)) {
         if (!fs::is_directory(dir, ec)) throw IndexError(dir + ": exists and is not a directory");
         // Never write Xapian files into a directory that holds something else.
@@ -275,6 +368,9 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
         if (existing && !fs::exists(fs::path(dir) / "iamglass") && !fs::exists(fs::path(dir) / "iamchert"))
             throw IndexError(dir + ": not an aides index (a non-empty directory without a Xapian database)");
     }
+    // Said before Xapian tries its lock, which would blame another writer.
+    if (fs::is_directory(dir, ec) && ::access(dir.c_str(), W_OK | X_OK) != 0)
+        throw IndexError(dir + ": cannot write to the index directory: " + std::strerror(errno));
     store::translate_errors(dir, [&] {
         // An existing directory must read as an aides index before it is opened for writing:
         // Xapian would create a new database over files that only look like one.
@@ -354,27 +450,59 @@ IngestReport Index::add(const std::vector<Aid>& aids) {
                 const RecordIssue& issue = report.errors.back();
                 throw DataError(issue.message, issue.source, issue.line, issue.field);
             }
-            impl_->store(*prepared, false);
+            (impl_->store(*prepared, false) ? report.replaced_ids : report.added_ids).push_back(prepared->id);
             ++report.indexed;
+            ++report.valid;
         }
         return true;
     });
     return report;
 }
 
-std::size_t Index::remove(const std::vector<std::string>& ids) {
-    std::size_t removed = 0;
+RemovalReport Index::remove(const std::vector<std::string>& ids, bool dry_run) {
+    RemovalReport report;
     impl_->transaction([&] {
+        std::set<std::string> done;
         for (const auto& id : ids) {
+            if (!done.insert(id).second) continue;
             std::string id_term = schema::term(schema::id, id);
             if (impl_->db.term_exists(id_term)) {
                 impl_->db.delete_document(id_term);
-                ++removed;
+                report.removed.push_back(id);
+            } else {
+                report.not_found.push_back(id);
             }
         }
-        return true;
+        return !dry_run;
     });
-    return removed;
+    return report;
+}
+
+RemovalLimit RemovalLimit::parse(const std::string& text) {
+    std::string number = text;
+    RemovalLimit limit;
+    limit.percent = !number.empty() && number.back() == '%';
+    if (limit.percent) number.pop_back();
+    while (!number.empty() && number.back() == ' ') number.pop_back();
+    char* end = nullptr;
+    errno = 0;
+    double value = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+    bool whole = end && *end == '\0' && errno == 0;
+    if (!whole || value < 0 || (limit.percent && value > 100) || (!limit.percent && value != static_cast<double>(static_cast<long long>(value))))
+        throw UsageError("bad --max-removals \"" + text + "\" (expected a count such as 250 or a percentage such as 10%)", text);
+    limit.value = value;
+    return limit;
+}
+
+std::size_t RemovalLimit::allowed(std::size_t indexed) const {
+    if (!percent) return static_cast<std::size_t>(value);
+    return static_cast<std::size_t>(static_cast<double>(indexed) * value / 100.0 + 1e-9);
+}
+
+std::string RemovalLimit::to_string() const {
+    std::ostringstream out;
+    out << value << (percent ? " %" : value == 1 ? " aid" : " aids");
+    return out.str();
 }
 
 namespace {

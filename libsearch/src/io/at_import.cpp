@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "analysis/text_utils.hpp"
 #include "io/record_json.hpp"
@@ -506,6 +507,28 @@ std::optional<std::pair<Scale, std::string>> perimeter_of_backer(std::string_vie
         {"region", Scale::region},
     };
     static constexpr std::string_view joins[] = {" de la ", " de l'", " du ", " des ", " de ", " d'", " "};
+    // A regional land agency (EPF) acts on its region: "EPF Occitanie", "Établissement public
+    // foncier de Normandie". Only the names of today's regions are taken; local EPFs, named
+    // after an area of their own, are not regions.
+    for (std::string_view head : {std::string_view("etablissement public foncier"), std::string_view("epf")}) {
+        if (name.compare(0, head.size(), head) != 0) continue;
+        std::string_view rest = std::string_view(name).substr(head.size());
+        for (std::string_view join : joins) {
+            if (rest.compare(0, join.size(), join) != 0) continue;
+            std::string place(text::trim(rest.substr(join.size())));
+            static const std::map<std::string, std::string, std::less<>> regions = {
+                {"auvergne-rhone-alpes", "Auvergne-Rhône-Alpes"}, {"bourgogne-franche-comte", "Bourgogne-Franche-Comté"},
+                {"bretagne", "Bretagne"}, {"centre-val de loire", "Centre-Val de Loire"}, {"corse", "Corse"},
+                {"grand est", "Grand Est"}, {"hauts-de-france", "Hauts-de-France"}, {"ile-de-france", "Île-de-France"},
+                {"idf", "Île-de-France"}, {"normandie", "Normandie"}, {"nouvelle-aquitaine", "Nouvelle-Aquitaine"},
+                {"occitanie", "Occitanie"}, {"pays de la loire", "Pays de la Loire"},
+                {"provence-alpes-cote d'azur", "Provence-Alpes-Côte d'Azur"}, {"paca", "Provence-Alpes-Côte d'Azur"},
+                {"guadeloupe", "Guadeloupe"}, {"martinique", "Martinique"}, {"guyane", "Guyane"},
+                {"la reunion", "La Réunion"}, {"reunion", "La Réunion"}, {"mayotte", "Mayotte"}};
+            if (auto it = regions.find(place); it != regions.end()) return std::make_pair(Scale::region, it->second);
+            return std::nullopt;
+        }
+    }
     for (const auto& [head, scale] : heads) {
         if (name.compare(0, head.size(), head) != 0) continue;
         std::string_view rest = std::string_view(name).substr(head.size());
@@ -526,6 +549,18 @@ std::optional<std::pair<Scale, std::string>> perimeter_of_backer(std::string_vie
     return std::nullopt;
 }
 
+// Why a backer's area is no perimeter of the geography ("" when it is not such a backer): the
+// six water agencies act on river basins, local land agencies (EPF locaux) on areas of their own.
+std::string area_without_perimeter(std::string_view backer) {
+    std::string name = key_of(backer);
+    if (name.rfind("agence de l'eau", 0) == 0) return "a water agency acts on a river basin, which is no single region";
+    if (name.rfind("epfl", 0) == 0 || name.rfind("epf local", 0) == 0 || name.rfind("etablissement public foncier local", 0) == 0)
+        return "a local land agency (EPF local) acts on an area of its own";
+    if (name.rfind("epf", 0) == 0 || name.rfind("etablissement public foncier", 0) == 0)
+        return "a land agency whose name is no region";
+    return {};
+}
+
 }  // namespace
 
 bool looks_like_csv_header(std::string_view line) {
@@ -541,11 +576,19 @@ bool looks_like_csv_header(std::string_view line) {
 
 void read_csv(std::istream& in, std::string first_line, std::size_t first_line_number, const std::string& source,
               const RecordSink& on_record, const IssueSink& on_issue, const IssueSink& on_warning) {
-    auto issue = [&](std::size_t line, std::string field, std::string message) {
-        on_issue(RecordIssue{source, line, std::move(field), std::move(message)});
+    auto issue = [&](std::size_t line, std::string field, std::string message, std::string id = {}) {
+        on_issue(RecordIssue{source, line, std::move(field), std::move(message), std::move(id)});
     };
-    auto warn = [&](std::size_t line, std::string field, std::string message) {
-        if (on_warning) on_warning(RecordIssue{source, line, std::move(field), std::move(message)});
+    auto file_issue = [&](std::size_t line, std::string field, std::string message) {
+        RecordIssue found{source, line, std::move(field), std::move(message)};
+        found.whole_file = true;
+        on_issue(std::move(found));
+    };
+    auto warn = [&](std::size_t line, std::string field, std::string message, std::string kind = {}, std::string id = {}) {
+        if (!on_warning) return;
+        RecordIssue found{source, line, std::move(field), std::move(message), std::move(id)};
+        found.kind = std::move(kind);
+        on_warning(std::move(found));
     };
     char separator = detect_separator(first_line);
     CsvReader reader(in, separator, std::move(first_line), first_line_number);
@@ -553,7 +596,7 @@ void read_csv(std::istream& in, std::string first_line, std::size_t first_line_n
     std::size_t header_line = 0;
     std::string error;
     if (!reader.next(header, header_line, error)) {
-        issue(first_line_number, "", error.empty() ? "empty CSV: no header" : error);
+        file_issue(first_line_number, "", error.empty() ? "empty CSV: no header" : error);
         return;
     }
     // Columns -> fields; unknown columns are reported once and ignored.
@@ -571,23 +614,38 @@ void read_csv(std::istream& in, std::string first_line, std::size_t first_line_n
         column_of[it->second] = name;
     }
     if (!column_of.count("name")) {
-        issue(header_line, "name", "no name column in the CSV header (expected \"Nom\")");
+        file_issue(header_line, "name", "no name column in the CSV header (expected \"Nom\")");
         return;
     }
     if (!column_of.count("url") && !column_of.count("id")) {
-        issue(header_line, "id", "no id column in the CSV header (expected \"Lien\", the aid's URL, or \"id\")");
+        file_issue(header_line, "id", "no id column in the CSV header (expected \"Lien\", the aid's URL, or \"id\")");
         return;
     }
     if (!ignored.empty()) warn(header_line, "", "CSV columns ignored: " + ignored);
 
+    // The id a row gives, read before the row is converted (for the reports of bad rows).
+    auto row_id = [&](const std::vector<std::string>& row) -> std::string {
+        for (std::size_t i = 0; i < row.size() && i < fields.size(); ++i)
+            if (fields[i] == "id") return std::string(text::trim(row[i]));
+        for (std::size_t i = 0; i < row.size() && i < fields.size(); ++i)
+            if (fields[i] == "url") return slug_of_url(std::string(text::trim(row[i])));
+        return {};
+    };
     std::vector<std::string> row;
     std::size_t line = 0, rows = 0;
+    // A row with too few fields is reported once the next row is read: as the last row, it
+    // means the file was cut short.
+    std::optional<RecordIssue> short_row;
     while (reader.next(row, line, error)) {
         if (row.size() == 1 && text::trim(row[0]).empty()) continue;  // a blank line
+        if (short_row) on_issue(std::move(*short_row));
+        short_row.reset();
         ++rows;
         if (row.size() != header.size()) {
-            issue(line, "", std::to_string(row.size()) + " fields where the header has " + std::to_string(header.size()) +
-                                " (a separator or a quote out of place?)");
+            std::string message = std::to_string(row.size()) + " fields where the header has " + std::to_string(header.size()) +
+                                  " (a separator or a quote out of place?)";
+            if (row.size() < header.size()) short_row = RecordIssue{source, line, "", message, row_id(row)};
+            else issue(line, "", message, row_id(row));
             continue;
         }
         json object = json::object();
@@ -648,22 +706,42 @@ void read_csv(std::istream& in, std::string first_line, std::size_t first_line_n
                 }
                 if (found && agree) {
                     object["perimeter"] = std::string(scale_name(found->first)) + ":" + found->second;
-                    notes.push_back({"perimeter", std::string(scale_name(found->first)) + " \"" + found->second +
-                                                      "\" inferred from the financer \"" + from +
-                                                      "\" (the CSV has no perimeter column)"});
+                    notes.push_back({"perimeter",
+                                     std::string(scale_name(found->first)) + " \"" + found->second + "\" inferred from the financer \"" +
+                                         from + "\" (the CSV has no perimeter column)",
+                                     "perimeter-inferred"});
+                } else if (!found) {
+                    for (const json& backer : object["financers"]) {
+                        std::string why = area_without_perimeter(backer.get<std::string>());
+                        if (why.empty()) continue;
+                        notes.push_back({"perimeter",
+                                         "perimeter not inferred from the financer \"" + backer.get<std::string>() + "\": " + why +
+                                             "; indexed as France",
+                                         "perimeter-not-inferred"});
+                        break;
+                    }
                 }
             }
+            if (!object.contains("perimeter") && (notes.empty() || notes.back().kind != "perimeter-not-inferred"))
+                notes.push_back({"perimeter", "no perimeter: indexed as France", "national-by-default"});
             Aid aid = aid_from_json(object);
-            for (auto& note : notes) warn(line, note.field, note.message);
+            for (auto& note : notes) warn(line, note.field, note.message, note.kind, aid.id);
             on_record(SourcedAid{std::move(aid), source, line});
         } catch (const DataError& e) {
             std::string message = e.what();
             if (auto column = column_of.find(e.field()); column != column_of.end())
                 message += " (column \"" + column->second + "\")";
-            issue(line, e.field(), message);
+            issue(line, e.field(), message, row_id(row));
         }
     }
-    if (!error.empty()) issue(line ? line : reader.line(), "", error);
+    if (short_row && error.empty()) {
+        file_issue(short_row->line, "", "the file ends inside a record (cut short?): " + short_row->message);
+        --rows;
+    }
+    if (!error.empty()) {
+        if (short_row) on_issue(std::move(*short_row));
+        file_issue(line ? line : reader.line(), "", error);
+    }
     else if (rows == 0) warn(header_line, "", "CSV header and no record");
 }
 

@@ -19,6 +19,7 @@ namespace aides::json_io::at {
 struct Note {
     std::string field;
     std::string message;
+    std::string kind;  ///< a RecordIssue::kind (a concern counted per kind), or empty
 };
 
 /** True when a JSON object carries fields that only the Aides-territoires API serves

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <iterator>
 #include <sstream>
 
 #include "analysis/text_utils.hpp"
@@ -180,9 +181,65 @@ std::vector<std::size_t> element_lines(std::string_view text, const std::string&
     return lines;
 }
 
-RecordIssue issue(const std::string& source, std::size_t line, std::string field, std::string message) {
-    return RecordIssue{source, line, std::move(field), std::move(message)};
+RecordIssue issue(const std::string& source, std::size_t line, std::string field, std::string message, std::string id = {}) {
+    return RecordIssue{source, line, std::move(field), std::move(message), std::move(id)};
 }
+
+RecordIssue file_issue(const std::string& source, std::size_t line, std::string field, std::string message) {
+    RecordIssue found{source, line, std::move(field), std::move(message)};
+    found.whole_file = true;
+    return found;
+}
+
+// The id of a parsed record, as the canonical reader would read it ("" when absent or of
+// another type).
+std::string id_of(const json& object) {
+    if (!object.is_object()) return {};
+    auto it = object.find("id");
+    if (it == object.end()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer()) return std::to_string(it->get<long long>());
+    return {};
+}
+
+}  // namespace
+
+std::string recover_id(std::string_view text) {
+    // The first key "id" of the outermost object, read without a parser: the record may be
+    // malformed anywhere (cut short, Latin-1, a stray comma) and still say which aid it is.
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') --depth;
+        if (c != '"') continue;
+        std::size_t close = i + 1;
+        while (close < text.size() && text[close] != '"') close += text[close] == '\\' ? 2 : 1;
+        if (close >= text.size()) return {};
+        bool key_id = depth == 1 && text.substr(i + 1, close - i - 1) == "id";
+        i = close;
+        if (!key_id) continue;
+        std::size_t at = text.find_first_not_of(" \t\r\n", close + 1);
+        if (at == std::string_view::npos || text[at] != ':') continue;
+        at = text.find_first_not_of(" \t\r\n", at + 1);
+        if (at == std::string_view::npos) return {};
+        if (text[at] == '"') {
+            std::size_t end = text.find('"', at + 1);
+            if (end == std::string_view::npos) return {};
+            std::string_view id = text.substr(at + 1, end - at - 1);
+            // Escapes would need a parser: such an id is not trusted.
+            if (id.empty() || id.find('\\') != std::string_view::npos || !text::valid_utf8(id)) return {};
+            return std::string(text::trim(id));
+        }
+        std::size_t end = at;
+        while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+        if (end == at || (end < text.size() && text[end] != ',' && text[end] != '}' && text[end] != ' ')) return {};
+        return std::string(text.substr(at, end - at));
+    }
+    return {};
+}
+
+namespace {
 
 // How records are read: as canonical records, as Aides-territoires API records, or each as
 // what it looks like.
@@ -200,18 +257,25 @@ void emit(const json& object, std::size_t line, Shape shape, const Sinks& sinks)
         bool api = shape == Shape::api || (shape == Shape::detect && at::looks_like_api_record(object));
         std::vector<at::Note> notes;
         Aid aid = api ? at::aid_from_api(object, notes) : aid_from_json(object);
+        if (auto given = object.find("perimeter"); object.is_object() && (given == object.end() || given->is_null() ||
+                                                                          (given->is_string() && given->get<std::string>().empty())))
+            notes.push_back({"perimeter", "no perimeter: indexed as France", "national-by-default"});
         if (sinks.on_warning)
-            for (auto& note : notes) sinks.on_warning(issue(sinks.source, line, std::move(note.field), std::move(note.message)));
+            for (auto& note : notes) {
+                RecordIssue warning = issue(sinks.source, line, std::move(note.field), std::move(note.message), aid.id);
+                warning.kind = std::move(note.kind);
+                sinks.on_warning(std::move(warning));
+            }
         sinks.on_record(SourcedAid{std::move(aid), sinks.source, line});
     } catch (const DataError& e) {
         std::string message = e.what();
         if ((e.field() == "id" || e.field() == "name") && message.find("missing") != std::string::npos) {
             if (std::string hint = at::foreign_hint(object); !hint.empty()) message += " (" + hint + ")";
         }
-        sinks.on_issue(issue(sinks.source, line, e.field(), std::move(message)));
+        sinks.on_issue(issue(sinks.source, line, e.field(), std::move(message), id_of(object)));
     } catch (const json::exception& e) {
         // A shape the converters did not foresee: reported like a bad record, never thrown.
-        sinks.on_issue(issue(sinks.source, line, "", "unexpected value: " + printable(e.what(), 300)));
+        sinks.on_issue(issue(sinks.source, line, "", "unexpected value: " + printable(e.what(), 300), id_of(object)));
     }
 }
 
@@ -223,40 +287,60 @@ std::string parse_message(const json::exception& e) {
     return "malformed JSON: " + printable(what, 300);
 }
 
-void read_lines(std::istream& in, const Sinks& sinks, Shape shape, std::string first_line, std::size_t first_line_number) {
+// `first_unterminated`: the first line ended the input without a newline.
+void read_lines(std::istream& in, const Sinks& sinks, Shape shape, std::string first_line, std::size_t first_line_number,
+                bool first_unterminated) {
     const std::string& source = sinks.source;
     const IssueSink& on_issue = sinks.on_issue;
     std::string line = std::move(first_line);
     std::size_t number = first_line_number;
+    bool unterminated = first_unterminated;
+    // A malformed line is reported once the next line is read: the last line of a file that
+    // ends inside a record means the file was cut short, which no record-level skip may hide.
+    std::optional<RecordIssue> malformed;
     do {
         std::string_view body = line;
         while (!body.empty() && (body.back() == '\r' || body.back() == ' ' || body.back() == '\t')) body.remove_suffix(1);
         while (!body.empty() && (body.front() == ' ' || body.front() == '\t')) body.remove_prefix(1);
         if (!body.empty()) {
+            if (malformed) on_issue(std::move(*malformed));
+            malformed.reset();
             if (body.size() > max_record_bytes) {
-                on_issue(issue(source, number, "", "record of " + std::to_string(body.size()) + " bytes exceeds the limit of " + std::to_string(max_record_bytes)));
+                on_issue(issue(source, number, "", "record of " + std::to_string(body.size()) + " bytes exceeds the limit of " + std::to_string(max_record_bytes),
+                               recover_id(body)));
             } else if (auto deep = too_deep(body, max_depth)) {
-                on_issue(issue(source, number, field_at(body, *deep), "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
+                on_issue(issue(source, number, field_at(body, *deep), "JSON nested deeper than " + std::to_string(max_depth) + " levels",
+                               recover_id(body)));
             } else {
                 try {
                     emit(json::parse(body), number, shape, sinks);
                 } catch (const json::parse_error& e) {
-                    on_issue(issue(source, number, field_at(body, e.byte > 0 ? e.byte - 1 : 0), parse_message(e)));
+                    malformed = issue(source, number, field_at(body, e.byte > 0 ? e.byte - 1 : 0), parse_message(e), recover_id(body));
                 } catch (const json::exception& e) {
-                    on_issue(issue(source, number, "", parse_message(e)));
+                    malformed = issue(source, number, "", parse_message(e), recover_id(body));
                 }
             }
         }
         ++number;
-    } while (std::getline(in, line));
+        if (!std::getline(in, line)) break;
+        unterminated = in.eof();
+    } while (true);
+    if (in.bad()) {
+        on_issue(file_issue(source, number, "", "read error: " + std::string(std::strerror(errno))));
+    } else if (malformed && unterminated) {
+        on_issue(file_issue(source, malformed->line, malformed->field,
+                            "the file ends inside a record (cut short?): " + malformed->message));
+    } else if (malformed) {
+        on_issue(std::move(*malformed));
+    }
 }
 
 void read_document(const std::string& text, const Sinks& sinks, InputFormat format) {
     const std::string& source = sinks.source;
     const IssueSink& on_issue = sinks.on_issue;
     if (auto deep = too_deep(text, max_depth + 2)) {
-        on_issue(issue(source, line_at(text, *deep), field_at(text, *deep),
-                       "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
+        on_issue(file_issue(source, line_at(text, *deep), field_at(text, *deep),
+                            "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
         return;
     }
     json document;
@@ -264,10 +348,10 @@ void read_document(const std::string& text, const Sinks& sinks, InputFormat form
         document = json::parse(text);
     } catch (const json::parse_error& e) {
         std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
-        on_issue(issue(source, line_at(text, at), field_at(text, at), parse_message(e)));
+        on_issue(file_issue(source, line_at(text, at), field_at(text, at), parse_message(e)));
         return;
     } catch (const json::exception& e) {
-        on_issue(issue(source, 1, "", parse_message(e)));
+        on_issue(file_issue(source, 1, "", parse_message(e)));
         return;
     }
     // Canonical JSON is strict; Aides-territoires data (asked for, or an API page met in
@@ -285,7 +369,7 @@ void read_document(const std::string& text, const Sinks& sinks, InputFormat form
         }
         records = &document[key];
         if (!records->is_array()) {
-            on_issue(issue(source, 1, key, "expected an array of records"));
+            on_issue(file_issue(source, 1, key, "expected an array of records"));
             return;
         }
         if (shape == Shape::detect) shape = Shape::api;
@@ -293,12 +377,30 @@ void read_document(const std::string& text, const Sinks& sinks, InputFormat form
             sinks.on_warning(issue(source, 1, key, "no \"results\": records read from \"" + key +
                                                        "\", as Aides-territoires records (not an API page)"));
     } else {
-        on_issue(issue(source, 1, "", "expected JSON Lines, a JSON array or an API page"));
+        on_issue(file_issue(source, 1, "", "expected JSON Lines, a JSON array or an API page"));
         return;
     }
     std::vector<std::size_t> lines = element_lines(text, key);
     for (std::size_t i = 0; i < records->size(); ++i)
         emit((*records)[i], i < lines.size() ? lines[i] : 0, shape, sinks);
+}
+
+// True when most non-blank lines of `text` look like records by themselves: they begin with
+// `{` and end with `}`. JSON Lines does, even when its records are malformed or not UTF-8; a
+// pretty-printed document does not (its lines are keys, brackets, and elements ending in `,`).
+bool mostly_record_lines(std::string_view text) {
+    std::size_t lines = 0, records = 0, begin = 0;
+    while (begin < text.size()) {
+        std::size_t end = text.find('\n', begin);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text::trim(text.substr(begin, end - begin));
+        begin = end + 1;
+        while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) continue;
+        ++lines;
+        if (line.front() == '{' && line.back() == '}') ++records;
+    }
+    return lines > 0 && records * 2 > lines;
 }
 
 bool ends_with(std::string_view text, std::string_view tail) {
@@ -311,32 +413,42 @@ bool ends_with(std::string_view text, std::string_view tail) {
 
 void for_each_record(const std::string& path, InputFormat format, const RecordSink& on_record,
                      const IssueSink& on_issue, const IssueSink& on_warning) {
-    Sinks sinks{path, on_record, on_issue, on_warning};
     std::ifstream file;
-    std::istream* in = &std::cin;
     if (path != "-") {
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
-            on_issue(issue(path, 0, "", "is a directory, not a file"));
+            on_issue(file_issue(path, 0, "", "is a directory, not a file"));
             return;
         }
         file.open(path, std::ios::binary);
         if (!file) {
-            on_issue(issue(path, 0, "", "cannot open: " + std::string(std::strerror(errno))));
+            on_issue(file_issue(path, 0, "", "cannot open: " + std::string(std::strerror(errno))));
             return;
         }
-        in = &file;
     }
-    // Find the first significant character to tell the shapes apart.
+    for_each_record_in(path == "-" ? std::cin : file, path, format, on_record, on_issue, on_warning);
+}
+
+void for_each_record_in(std::istream& input, const std::string& path, InputFormat format, const RecordSink& on_record,
+                        const IssueSink& on_issue, const IssueSink& on_warning) {
+    Sinks sinks{path, on_record, on_issue, on_warning};
+    std::istream* in = &input;
+    // The shape is decided on the first non-blank bytes.
     std::string first_line;
     std::size_t number = 0;
+    bool first_unterminated = false;
     while (std::getline(*in, first_line)) {
         ++number;
+        first_unterminated = in->eof();
         if (first_line.find_first_not_of(" \t\r") != std::string::npos) break;
         first_line.clear();
     }
+    if (in->bad()) {
+        on_issue(file_issue(path, number, "", "read error: " + std::string(std::strerror(errno))));
+        return;
+    }
     if (first_line.empty()) {
-        on_issue(issue(path, 0, "", "empty input: no record"));
+        on_issue(file_issue(path, 0, "", "empty input: no record"));
         return;
     }
     if (number == 1 && first_line.size() >= 3 && first_line.compare(0, 3, "\xEF\xBB\xBF") == 0) first_line.erase(0, 3);
@@ -348,17 +460,34 @@ void for_each_record(const std::string& path, InputFormat format, const RecordSi
         at::read_csv(*in, std::move(first_line), number, path, on_record, on_issue, on_warning);
         return;
     }
-    bool lines_format = format == InputFormat::jsonl;
+    Shape shape = format == InputFormat::at_api ? Shape::api : format == InputFormat::automatic ? Shape::detect : Shape::canonical;
+    if (format == InputFormat::jsonl) {
+        read_lines(*in, sinks, shape, std::move(first_line), number, first_unterminated);
+        return;
+    }
     if ((format == InputFormat::automatic || format == InputFormat::at_api) && lead == '{') {
         // JSON Lines when the first line is a whole object by itself, unless that object is a
         // page of records on one line (`aides-search --format json` writes them so).
         json first = json::parse(first_line, nullptr, false);
-        lines_format = !first.is_discarded() && at::records_key(first).empty();
-    }
-    if (lines_format) {
-        Shape shape = format == InputFormat::at_api ? Shape::api : format == InputFormat::automatic ? Shape::detect : Shape::canonical;
-        read_lines(*in, sinks, shape, std::move(first_line), number);
-        return;
+        if (!first.is_discarded()) {
+            if (at::records_key(first).empty()) {
+                read_lines(*in, sinks, shape, std::move(first_line), number, first_unterminated);
+                return;
+            }
+        } else {
+            // A first line that is no whole object: one pretty-printed document, or JSON Lines
+            // whose first record is bad (malformed, Latin-1). The whole text tells: a document
+            // parses as one; JSON Lines is mostly lines that look like records by themselves.
+            std::string rest(std::istreambuf_iterator<char>(*in), {});
+            std::string whole = std::string(number - 1, '\n') + first_line + '\n' + rest;
+            if (!json::accept(whole) && mostly_record_lines(whole)) {
+                std::istringstream lines(rest);
+                read_lines(lines, sinks, shape, std::move(first_line), number, first_unterminated);
+                return;
+            }
+            read_document(whole, sinks, format);
+            return;
+        }
     }
     std::ostringstream rest;
     rest << std::string(number - 1, '\n') << first_line << '\n' << in->rdbuf();

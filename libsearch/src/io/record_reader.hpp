@@ -3,6 +3,7 @@
 #include <aides/index.hpp>
 
 #include <functional>
+#include <istream>
 
 namespace aides::json_io {
 
@@ -14,5 +15,13 @@ using IssueSink = std::function<void(RecordIssue&&)>;
  *  be empty). Never throws for bad data. */
 void for_each_record(const std::string& path, InputFormat format, const RecordSink& on_record,
                      const IssueSink& on_issue, const IssueSink& on_warning = {});
+
+/** The same as for_each_record, from a stream already open; `path` names it in issues. */
+void for_each_record_in(std::istream& in, const std::string& path, InputFormat format, const RecordSink& on_record,
+                        const IssueSink& on_issue, const IssueSink& on_warning = {});
+
+/** The id of the first "id" key of the outermost object of a record's text, read without a
+ *  parser (the record may be malformed); "" when there is none or it is not plain. */
+std::string recover_id(std::string_view text);
 
 }  // namespace aides::json_io
