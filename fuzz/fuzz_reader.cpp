@@ -24,6 +24,8 @@ constexpr aides::InputFormat format = aides::InputFormat::AIDES_FUZZ_FORMAT;
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) { return 0; }
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
     std::size_t records = 0, record_issues = 0, file_issues = 0;

@@ -27,6 +27,7 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(os.path.dirname(HERE), "corpus")
 DEFAULT_SEED = 20260101
 REFERENCE_YEAR = 2026  # dates are spread around it, never around the real today
 
@@ -246,7 +247,7 @@ def read_geography(path):
                 # code, name, department, region, epci, population
                 communes.append((fields[1], fields[2], fields[3], fields[4], fields[5], int(fields[6] or 0)))
     if not communes:
-        sys.exit(f"generate.py: {path}: no commune in the geography")
+        sys.exit(f"generate-catalogue.py: {path}: no commune in the geography")
     return regions, departments, epcis, communes
 
 
@@ -277,7 +278,7 @@ def build(args):
     for _, categories in themes:
         for slug in categories:
             if slug not in OBJECTS:
-                sys.exit(f"generate.py: category {slug} of the taxonomy has no phrases")
+                sys.exit(f"generate-catalogue.py: category {slug} of the taxonomy has no phrases")
 
     # Names, per category: every template with every object, escaped, with its slug.
     names = {}
@@ -509,8 +510,8 @@ def main(argv=None):
     parser.add_argument("--out", default="-", help="output file, - for stdout (default)")
     parser.add_argument("--geography", default=os.path.join(HERE, "..", "build", "geo", "geography.tsv"),
                         help="geography.tsv made by aides-geo-convert (default build/geo/geography.tsv)")
-    parser.add_argument("--taxonomy", default=os.path.join(HERE, "taxonomy.json"), help="taxonomy (default corpus/taxonomy.json)")
-    parser.add_argument("--sample", default=os.path.join(HERE, "aides.jsonl"),
+    parser.add_argument("--taxonomy", default=os.path.join(CORPUS, "taxonomy.json"), help="taxonomy (default corpus/taxonomy.json)")
+    parser.add_argument("--sample", default=os.path.join(CORPUS, "aides.jsonl"),
                         help="catalogue whose sentences enrich the vocabulary (default corpus/aides.jsonl; '' for none)")
     parser.add_argument("--id-prefix", default="gen-", help="prefix of the ids (default gen-)")
     args = parser.parse_args(argv)

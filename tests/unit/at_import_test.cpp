@@ -374,10 +374,17 @@ TEST(AtImport, CsvInferredPerimetersAreResolvedAndReported) {
     EXPECT_EQ(stored(dir.str("db"), "v1-voirie").perimeter, "department:56");
     EXPECT_EQ(stored(dir.str("db"), "f1-fibre").perimeter, "region:11");
     EXPECT_EQ(stored(dir.str("db"), "e1-eau").perimeter, "department:29");
-    ASSERT_EQ(report.warnings.size(), 3u);  // each inference is told, none is unresolved
-    EXPECT_EQ(report.warnings[0].line, 2u);
-    EXPECT_EQ(report.warnings[0].field, "perimeter");
-    EXPECT_NE(report.warnings[0].message.find("Conseil départemental du Morbihan"), std::string::npos);
+    // Each inference is told, as one concern counted per kind; none is unresolved.
+    EXPECT_TRUE(report.warnings.empty());
+    ASSERT_EQ(report.concerns.size(), 1u);
+    const RecordConcern& inferred = report.concerns[0];
+    EXPECT_EQ(inferred.kind, "perimeter-inferred");
+    EXPECT_EQ(inferred.count, 3u);
+    ASSERT_EQ(inferred.first.size(), 3u);
+    EXPECT_EQ(inferred.first[0].line, 2u);
+    EXPECT_EQ(inferred.first[0].id, "v1-voirie");
+    EXPECT_EQ(inferred.first[0].field, "perimeter");
+    EXPECT_NE(inferred.first[0].message.find("Conseil départemental du Morbihan"), std::string::npos);
 }
 
 TEST(AtImport, BadCsvRowsAreRejectedWithLineAndColumn) {
@@ -433,6 +440,7 @@ TEST(AtImport, BadCsvRowsAreRejectedWithLineAndColumn) {
 struct Outcome {
     std::size_t indexed = 0;
     std::vector<RecordIssue> errors, warnings;
+    std::vector<RecordConcern> concerns;
 };
 
 Outcome import_file(const std::string& path, InputFormat format) {
@@ -440,7 +448,7 @@ Outcome import_file(const std::string& path, InputFormat format) {
     Index index = Index::open(dir.str("db"), national());
     IngestReport report = index.ingest({path}, {.format = format, .skip_invalid = true});
     EXPECT_TRUE(report.committed || report.indexed == 0);
-    Outcome outcome{report.indexed, report.errors, report.warnings};
+    Outcome outcome{report.indexed, report.errors, report.warnings, report.concerns};
     for (const auto& issue : report.errors) {
         EXPECT_GT(issue.line, 0u) << issue.to_string();
         EXPECT_FALSE(issue.field.empty()) << issue.to_string();
@@ -455,8 +463,16 @@ TEST(AtImportSharedData, PeriurbainCsvImportsEveryRealAid) {
     Outcome outcome = import_file(csv, InputFormat::at_csv);
     EXPECT_EQ(outcome.indexed + outcome.errors.size(), 274u);
     EXPECT_EQ(outcome.indexed, 274u);
-    for (const auto& warning : outcome.warnings)  // only told inferences, never an unknown place
-        EXPECT_NE(warning.message.find("inferred from the financer"), std::string::npos) << warning.to_string();
+    // Only told inferences and aids said to be national, never an unknown place.
+    EXPECT_TRUE(outcome.warnings.empty()) << outcome.warnings[0].to_string();
+    std::size_t concerned = 0;
+    for (const auto& concern : outcome.concerns) {
+        EXPECT_TRUE(concern.kind == "perimeter-inferred" || concern.kind == "national-by-default" ||
+                    concern.kind == "perimeter-not-inferred" || concern.kind == "no-audience")
+            << concern.summary;
+        if (concern.kind != "no-audience") concerned += concern.count;
+    }
+    EXPECT_EQ(concerned, 274u) << "the CSV has no perimeter column: every aid's perimeter is inferred or said national";
 
     // Checked against the JSON Lines the steering repository derived from the same CSV by
     // its own converter: same ids, names, labels, deadlines and calls for projects.

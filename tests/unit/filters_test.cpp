@@ -546,7 +546,7 @@ TEST(FilterEveryAidPasses, AfterDeletionsAnswersAsNoFilter) {
         IndexOptions options;
         options.geography_path = test::geography_file();
         Index index = Index::open(dir.str("idx"), options);
-        ASSERT_EQ(index.remove(gone), gone.size());
+        ASSERT_EQ(index.remove(gone).removed.size(), gone.size());
     }
     Searcher warm(dir.str("idx"));
     for (int round = 0; round < 3; ++round)

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -140,7 +141,9 @@ void print_report(const IndexParams& params, const IngestReport& report, std::si
     const bool dry_run = params.ingest.dry_run, sync = !params.sync_inputs.empty();
     for (const auto& issue : report.errors) err << issue.to_string() << "\n";
     if (params.quiet) {
-        if (!report.refusal.empty()) err << "aides-index: refused: " << report.refusal << "\n";
+        // A file that cannot be read is already its own line; other refusals need theirs.
+        bool file_error = std::any_of(report.errors.begin(), report.errors.end(), [](const RecordIssue& e) { return e.whole_file; });
+        if (!report.refusal.empty() && !file_error) err << "aides-index: refused: " << report.refusal << "\n";
         return;
     }
     for (const auto& issue : report.warnings) err << "warning: " << issue.to_string() << "\n";

@@ -298,6 +298,7 @@ void read_lines(std::istream& in, const Sinks& sinks, Shape shape, std::string f
     // A malformed line is reported once the next line is read: the last line of a file that
     // ends inside a record means the file was cut short, which no record-level skip may hide.
     std::optional<RecordIssue> malformed;
+    bool malformed_at_end = false;  // its parser ran out of input: the record is cut
     do {
         std::string_view body = line;
         while (!body.empty() && (body.back() == '\r' || body.back() == ' ' || body.back() == '\t')) body.remove_suffix(1);
@@ -316,8 +317,10 @@ void read_lines(std::istream& in, const Sinks& sinks, Shape shape, std::string f
                     emit(json::parse(body), number, shape, sinks);
                 } catch (const json::parse_error& e) {
                     malformed = issue(source, number, field_at(body, e.byte > 0 ? e.byte - 1 : 0), parse_message(e), recover_id(body));
+                    malformed_at_end = e.byte >= body.size();
                 } catch (const json::exception& e) {
                     malformed = issue(source, number, "", parse_message(e), recover_id(body));
+                    malformed_at_end = false;
                 }
             }
         }
@@ -327,7 +330,7 @@ void read_lines(std::istream& in, const Sinks& sinks, Shape shape, std::string f
     } while (true);
     if (in.bad()) {
         on_issue(file_issue(source, number, "", "read error: " + std::string(std::strerror(errno))));
-    } else if (malformed && unterminated) {
+    } else if (malformed && unterminated && malformed_at_end) {
         on_issue(file_issue(source, malformed->line, malformed->field,
                             "the file ends inside a record (cut short?): " + malformed->message));
     } else if (malformed) {
