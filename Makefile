@@ -6,7 +6,7 @@ CMAKE_ARGS ?=
 GEO        := $(BUILD)/geo/geography.tsv
 DEMO_DB    := $(BUILD)/demo-index
 
-.PHONY: all deps configure build geography demo test test-sanitize bench fuzz fuzz-configure fuzz-build fuzz-smoke clean
+.PHONY: all deps configure build geography web demo test test-sanitize bench fuzz fuzz-configure fuzz-build fuzz-smoke clean
 
 all: build
 
@@ -24,7 +24,16 @@ geography: build
 	@scripts/fetch-geography.sh $(BUILD)/geo
 	@[ -s $(GEO) ] || $(BUILD)/bin/aides-geo-convert $(BUILD)/geo/npm $(GEO)
 
-demo: geography
+# The search page's assets and its browser tests' driver: the DSFR (checked by integrity, served
+# by aides-serve at /dsfr/) and playwright-core from tests/web/package-lock.json, which drives
+# Debian's chromium (no browser download).
+web: build
+	@scripts/fetch-dsfr.sh $(BUILD)/web
+	@mkdir -p $(BUILD)/web-tests && cp -p tests/web/package.json tests/web/package-lock.json $(BUILD)/web-tests/
+	@cd $(BUILD)/web-tests && { [ node_modules/.installed -nt package-lock.json ] || \
+	  { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --silent && touch node_modules/.installed; }; }
+
+demo: geography web
 	@rm -rf $(DEMO_DB)
 	@$(BUILD)/bin/aides-index --db $(DEMO_DB) --input corpus/aides.jsonl --adhoc pvd=corpus/adhoc/pvd-extrait.txt
 	@echo
@@ -37,7 +46,7 @@ demo: geography
 	@echo '$$ aides-search --db $(DEMO_DB) --commune Landerneau renovation energetique batiments'
 	@$(BUILD)/bin/aides-search --db $(DEMO_DB) --commune Landerneau renovation energetique batiments --size 8 --format table
 
-test: geography
+test: geography web
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory fuzz-smoke
 

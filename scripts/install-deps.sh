@@ -3,8 +3,11 @@
 set -euo pipefail
 packages=(cmake g++ make pkg-config libxapian-dev libicu-dev nlohmann-json3-dev
           libboost-program-options-dev zlib1g-dev libgtest-dev pybind11-dev python3-dev python3-pytest
-          clang libclang-rt-14-dev   # clang: the libFuzzer targets that `make test` runs briefly
-          xapian-tools)              # xapian-replicate(-server): replicas (deploy/, tests/replication)
+          clang libclang-rt-14-dev  # clang: the libFuzzer targets that `make test` runs briefly
+          libcpp-httplib-dev        # aides-serve's HTTP server (docs/DESIGN.md)
+          chromium                  # the search page's browser tests (tests/web/)
+          xapian-tools              # xapian-replicate(-server): replicas (deploy/, tests/replication)
+          dpkg-dev file)            # cpack -G DEB: dpkg-shlibdeps reads the tools' dependencies
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -150,7 +150,7 @@ def test_skip_invalid_and_check(fresh_index, tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     checked = fresh_index.ingest(path, check=True)
-    assert (checked.indexed, checked.rejected, checked.committed) == (2, 1, False)
+    assert (checked.valid, checked.indexed, checked.rejected, checked.committed) == (2, 0, 1, False)
     assert len(fresh_index) == 0
     report = fresh_index.ingest(str(path), skip_invalid=True)
     assert (report.indexed, report.rejected, report.committed) == (2, 1, True)

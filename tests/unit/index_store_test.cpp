@@ -9,6 +9,8 @@
 
 #include <xapian.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <random>
 
@@ -96,6 +98,94 @@ TEST(Spelling, CountsEveryWordOfTheTextAsOftenAsItOccurs) {
     for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) stored[*it] = it.get_termfreq();
     ASSERT_GT(expected.size(), 1000u);
     EXPECT_EQ(stored, expected);
+}
+
+// Where the reference data is found: $AIDES_DATA_DIR, else the data of the installed tree the
+// program runs from (<prefix>/bin/tool -> <prefix>/share/aides), else the build tree's paths.
+struct DataLookupTest : ::testing::Test {
+    test::TempDir dir;
+    store::DataLookup lookup;
+    void SetUp() override {
+        std::filesystem::create_directories(dir.path() / "prefix/bin");
+        lookup.executable = dir.str("prefix/bin/aides-index");
+        lookup.installed_from_bin = "../share/aides";
+        lookup.build_tree = {"/build/corpus", "/build/geo/geography.tsv", "/build/corpus/taxonomy.json", "/build/corpus/synonyms.txt"};
+    }
+    std::string installed(const std::string& file) const { return dir.str("prefix/share/aides/" + file); }
+};
+
+TEST_F(DataLookupTest, TheBuildTreeWhenNothingIsInstalledBesideTheProgram) {
+    store::DataFiles files = store::find_data_files(lookup);
+    EXPECT_EQ(files.geography, "/build/geo/geography.tsv");
+    EXPECT_EQ(files.taxonomy, "/build/corpus/taxonomy.json");
+    EXPECT_EQ(files.synonyms, "/build/corpus/synonyms.txt");
+    lookup.executable.clear();  // /proc/self/exe unreadable
+    EXPECT_EQ(store::find_data_files(lookup).taxonomy, "/build/corpus/taxonomy.json");
+}
+
+TEST_F(DataLookupTest, TheInstalledTreeOfTheProgramBeforeTheBuildTree) {
+    std::filesystem::create_directories(dir.path() / "prefix/share/aides");
+    store::DataFiles files = store::find_data_files(lookup);
+    EXPECT_EQ(files.directory, dir.str("prefix/share/aides"));
+    EXPECT_EQ(files.geography, installed("geography.tsv"));
+    EXPECT_EQ(files.taxonomy, installed("taxonomy.json"));
+    EXPECT_EQ(files.synonyms, installed("synonyms.txt"));
+    // Moved elsewhere, the tree finds its own data.
+    std::filesystem::rename(dir.path() / "prefix", dir.path() / "moved");
+    lookup.executable = dir.str("moved/bin/aides-index");
+    EXPECT_EQ(store::find_data_files(lookup).taxonomy, dir.str("moved/share/aides/taxonomy.json"));
+}
+
+TEST_F(DataLookupTest, TheDataDirGivenAtRunTimeBeforeAnything) {
+    std::filesystem::create_directories(dir.path() / "prefix/share/aides");
+    lookup.data_dir = dir.str("mine");  // named even when absent: the error will say so
+    store::DataFiles files = store::find_data_files(lookup);
+    EXPECT_EQ(files.directory, dir.str("mine"));
+    EXPECT_EQ(files.geography, dir.str("mine/geography.tsv"));
+    EXPECT_EQ(files.taxonomy, dir.str("mine/taxonomy.json"));
+    EXPECT_EQ(files.synonyms, dir.str("mine/synonyms.txt"));
+}
+
+// The process's own lookup: the environment, this test program, the paths of this build tree.
+TEST(DataLookup, ThisProcessReadsTheEnvironmentAndItsOwnPath) {
+    ::unsetenv("AIDES_DATA_DIR");
+    ::unsetenv("AIDES_TAXONOMY");
+    store::DataLookup lookup = store::current_data_lookup();
+    EXPECT_EQ(lookup.data_dir, "");
+    EXPECT_EQ(std::filesystem::path(lookup.executable).filename(), "index_store_test");
+    EXPECT_EQ(lookup.installed_from_bin, "../share/aides");
+    EXPECT_EQ(lookup.build_tree.taxonomy, test::corpus("taxonomy.json"));
+    EXPECT_EQ(lookup.build_tree.geography, test::geography_file());
+    EXPECT_EQ(store::default_taxonomy_path(), test::corpus("taxonomy.json")) << "nothing installed beside build/bin";
+
+    test::TempDir data;
+    ::setenv("AIDES_DATA_DIR", data.str().c_str(), 1);
+    EXPECT_EQ(store::default_taxonomy_path(), data.str("taxonomy.json"));
+    EXPECT_EQ(store::default_synonyms_path(), data.str("synonyms.txt"));
+    EXPECT_EQ(store::default_geography_path(), data.str("geography.tsv"));
+    // A file named on its own still wins.
+    ::setenv("AIDES_TAXONOMY", "/elsewhere/taxonomy.json", 1);
+    EXPECT_EQ(store::default_taxonomy_path(), "/elsewhere/taxonomy.json");
+    ::unsetenv("AIDES_TAXONOMY");
+    ::unsetenv("AIDES_DATA_DIR");
+}
+
+// A fresh index takes the taxonomy of AIDES_DATA_DIR: a taxonomy with one category there makes
+// an aid of that category valid, and one of the bundled taxonomy's categories unknown.
+TEST(DataLookup, AFreshIndexStoresTheDataOfAidesDataDir) {
+    test::TempDir data, idx;
+    test::write_file(data.str("taxonomy.json"),
+                     R"({"themes": [{"slug": "t", "name": "T", "categories": [{"slug": "only-here", "name": "Only here"}]}]})");
+    ::setenv("AIDES_DATA_DIR", data.str().c_str(), 1);
+    Index index = Index::open(idx.str());
+    ::unsetenv("AIDES_DATA_DIR");
+    Aid aid;
+    aid.id = "x";
+    aid.name = "Une aide";
+    aid.categories = {"only-here"};
+    EXPECT_NO_THROW(index.add({aid}));
+    aid.categories = {"revitalisation-centre-bourg"};
+    EXPECT_THROW(index.add({aid}), DataError);
 }
 
 }  // namespace

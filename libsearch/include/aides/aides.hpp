@@ -8,5 +8,7 @@
 #include <aides/errors.hpp>
 #include <aides/geography.hpp>
 #include <aides/index.hpp>
+#include <aides/perimeters.hpp>
 #include <aides/search.hpp>
 #include <aides/version.hpp>
+#include <aides/vocabulary.hpp>

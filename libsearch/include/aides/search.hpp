@@ -4,7 +4,9 @@
  */
 #include <aides/aid.hpp>
 #include <aides/geography.hpp>
+#include <aides/vocabulary.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +81,21 @@ std::string to_json(const SearchHit& hit);
 /** @brief The contract's JSON of a commune profile. */
 std::string to_json(const CommuneProfile& profile);
 
+/** @brief Which commit of the index a searcher reads (Searcher::status()). */
+struct IndexStatus {
+    std::uint64_t revision = 0;  ///< the index's commit number, growing with each commit
+    std::int64_t committed_at = 0;  ///< when that commit was made, seconds since 1970 (UTC)
+    std::size_t aids = 0;        ///< number of aids in it (any status)
+    bool stale = false;          ///< the index could not be reopened: an older revision is read
+};
+
+/** @brief A theme of the index's taxonomy and its categories (`value` slug, `label` French name). */
+struct ThemeEntry {
+    std::string slug;
+    std::string name;
+    std::vector<VocabularyEntry> categories;
+};
+
 /** @brief A read-only handle on an index. Move-only; search() may be called from several
  *  threads at once. Sees the last commit made when it was opened, and reopens itself when a
  *  writer commits underneath. `dir` may also be a replica made by `xapian-replicate` (a stub
@@ -102,6 +119,15 @@ class Searcher {
     std::optional<Aid> get(const std::string& id) const;
     /** @brief Number of aids in the index (any status). */
     std::size_t size() const;
+    /** @brief The aid whose id, else whose slug, is `id_or_slug`, whatever its status; nullopt
+     *  when absent. Slugs are looked up in a table read once per index revision. */
+    std::optional<Aid> find(const std::string& id_or_slug) const;
+    /** @brief The revision read now (a new commit is seen here as by search()), its commit
+     *  time and its number of aids. When the index cannot be reopened (being replaced, damaged),
+     *  the searcher keeps reading the revision it has, and says so here. @throws IndexError */
+    IndexStatus status() const;
+    /** @brief The themes of the index's taxonomy with their categories, in slug order. */
+    std::vector<ThemeEntry> themes() const;
 
   private:
     struct Impl;

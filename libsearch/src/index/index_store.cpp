@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,17 +15,43 @@
 
 namespace aides::store {
 
+DataFiles find_data_files(const DataLookup& lookup) {
+    auto in = [](const std::filesystem::path& dir) {
+        return DataFiles{dir.string(), (dir / "geography.tsv").string(), (dir / "taxonomy.json").string(),
+                         (dir / "synonyms.txt").string()};
+    };
+    if (!lookup.data_dir.empty()) return in(lookup.data_dir);
+    // An installed program finds the data of its own tree first: the build tree it was made
+    // from may still exist, and may not match.
+    if (!lookup.executable.empty() && !lookup.installed_from_bin.empty()) {
+        std::filesystem::path installed = std::filesystem::path(lookup.executable).parent_path() / lookup.installed_from_bin;
+        std::error_code ec;
+        if (std::filesystem::is_directory(installed, ec)) return in(installed.lexically_normal());
+    }
+    return lookup.build_tree;
+}
+
+DataLookup current_data_lookup() {
+    DataLookup lookup;
+    if (const char* env = std::getenv("AIDES_DATA_DIR")) lookup.data_dir = env;
+    std::error_code ec;
+    lookup.executable = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    lookup.installed_from_bin = AIDES_INSTALLED_DATA_FROM_BIN;
+    lookup.build_tree = DataFiles{AIDES_DEFAULT_CORPUS_DIR, AIDES_DEFAULT_GEOGRAPHY, AIDES_DEFAULT_TAXONOMY, AIDES_DEFAULT_SYNONYMS};
+    return lookup;
+}
+
 std::string default_geography_path() {
     if (const char* env = std::getenv("AIDES_GEOGRAPHY")) return env;
-    return AIDES_DEFAULT_GEOGRAPHY;
+    return find_data_files(current_data_lookup()).geography;
 }
 std::string default_taxonomy_path() {
     if (const char* env = std::getenv("AIDES_TAXONOMY")) return env;
-    return AIDES_DEFAULT_TAXONOMY;
+    return find_data_files(current_data_lookup()).taxonomy;
 }
 std::string default_synonyms_path() {
     if (const char* env = std::getenv("AIDES_SYNONYMS")) return env;
-    return AIDES_DEFAULT_SYNONYMS;
+    return find_data_files(current_data_lookup()).synonyms;
 }
 
 std::string read_file(const std::string& path, const char* what) {

@@ -64,6 +64,31 @@ std::string unpacked(const std::string& stored, const std::string& dir, const ch
 Geography load_geography(const std::string& path);
 std::string read_file(const std::string& path, const char* what);
 
+/** Where the reference data files (geography.tsv, taxonomy.json, synonyms.txt) are. */
+struct DataFiles {
+    std::string directory;  ///< the data directory they were found in (the build tree: the corpus's)
+    std::string geography;
+    std::string taxonomy;
+    std::string synonyms;
+};
+
+/** What the data lookup depends on, so that a test can set each. */
+struct DataLookup {
+    std::string data_dir;    ///< $AIDES_DATA_DIR, empty when unset
+    std::string executable;  ///< the running program (/proc/self/exe), empty when unknown
+    std::string installed_from_bin;  ///< installed data relative to the program's folder: `../share/aides`
+    DataFiles build_tree;    ///< the paths of the build tree, compiled in
+};
+
+/** The data files, looked for in this order: `lookup.data_dir` when set; the installed tree's
+ *  data folder (`<prefix>/share/aides`, the prefix found from the running program, so that an
+ *  installed tree can be moved) when it exists; the build tree's paths. Reads no environment. */
+DataFiles find_data_files(const DataLookup& lookup);
+/** The lookup of this process: $AIDES_DATA_DIR, /proc/self/exe and the compiled-in paths. */
+DataLookup current_data_lookup();
+
+/** The default files: $AIDES_GEOGRAPHY / $AIDES_TAXONOMY / $AIDES_SYNONYMS when set, else
+ *  find_data_files(current_data_lookup()). */
 std::string default_geography_path();
 std::string default_taxonomy_path();
 std::string default_synonyms_path();

@@ -6,11 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <iterator>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <unordered_map>
+
+#include <sys/stat.h>
 
 #include "analysis/text_utils.hpp"
 #include "index/document_builder.hpp"
@@ -86,6 +89,11 @@ struct Searcher::Impl {
     };
     mutable std::mutex pool_mutex;
     mutable std::vector<std::unique_ptr<Context>> pool;
+    mutable std::atomic<bool> stale{false};  // the last reopening failed (status())
+    // Slug -> id, read from every record once per revision, for find() (slugs have no term).
+    mutable std::mutex slugs_mutex;
+    mutable store::Revision slugs_revision;
+    mutable std::unordered_map<std::string, std::string> slug_ids;
     // Facet values in memory, read on the first facet request (query/facet_counts.hpp).
     mutable FacetTableCache facet_tables;
     // Filters and sort keys in memory, for the posting lists many searches share (query/doc_sets.hpp).
@@ -125,17 +133,20 @@ struct Searcher::Impl {
     // Brings a handle to the last commit (reopen() is a cheap revision check). False when it
     // must be opened anew: the replica at `dir` made another copy live, which reopen() would
     // never reach (it stays on the old copy, deleted by now).
+    // When the index cannot be reopened (a directory being replaced, a damaged version file),
+    // the revision held is still whole: serving it beats failing every request (`stale`).
     bool refresh(Context& context) const {
         if (store::live_copy(dir) != context.copy) return false;
-        return store::translate_errors(dir, [&] {
-            try {
-                context.db.reopen();
-                return true;
-            } catch (const Xapian::DatabaseOpeningError&) {
-                if (store::live_copy(dir) != context.copy) return false;  // replaced under the check
-                throw;
-            }
-        });
+        try {
+            context.db.reopen();
+            stale = false;
+        } catch (const Xapian::DatabaseModifiedError&) {
+            throw;
+        } catch (const Xapian::Error&) {
+            if (store::live_copy(dir) != context.copy) return false;  // replaced under the check
+            stale = true;
+        }
+        return true;
     }
     void give_back(std::unique_ptr<Context> context) const {
         std::lock_guard lock(pool_mutex);
@@ -226,6 +237,62 @@ std::optional<Aid> Searcher::get(const std::string& id) const {
         if (it == context.db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
         return stored::decode(context.db.get_document(*it).get_data());
     });
+}
+
+std::optional<Aid> Searcher::find(const std::string& id_or_slug) const {
+    if (auto aid = get(id_or_slug)) return aid;
+    return impl_->reading([&](Impl::Context& context) -> std::optional<Aid> {
+        const Xapian::Database& db = context.db;
+        const store::Revision revision = store::Revision::of(db);
+        std::string id;
+        {
+            std::lock_guard lock(impl_->slugs_mutex);
+            if (impl_->slugs_revision != revision) {
+                std::unordered_map<std::string, std::string> slugs;
+                for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+                    Aid aid = stored::decode(db.get_document(*it).get_data());
+                    if (!aid.slug.empty()) slugs.emplace(std::move(aid.slug), std::move(aid.id));
+                }
+                impl_->slug_ids = std::move(slugs);
+                impl_->slugs_revision = revision;
+            }
+            auto found = impl_->slug_ids.find(id_or_slug);
+            if (found == impl_->slug_ids.end()) return std::nullopt;
+            id = found->second;
+        }
+        Xapian::PostingIterator it = db.postlist_begin(schema::term(schema::id, id));
+        if (it == db.postlist_end(schema::term(schema::id, id))) return std::nullopt;
+        return stored::decode(db.get_document(*it).get_data());
+    });
+}
+
+IndexStatus Searcher::status() const {
+    IndexStatus status = impl_->reading([&](Impl::Context& context) {
+        IndexStatus out;
+        out.revision = context.db.get_revision();
+        out.aids = context.db.get_doccount();
+        return out;
+    });
+    status.stale = impl_->stale;
+    // Glass rewrites its version file at each commit (and a compaction swaps it in).
+    struct stat version {};
+    if (::stat((std::filesystem::path(impl_->dir) / "iamglass").c_str(), &version) == 0)
+        status.committed_at = static_cast<std::int64_t>(version.st_mtime);
+    return status;
+}
+
+std::vector<ThemeEntry> Searcher::themes() const {
+    const Taxonomy& taxonomy = impl_->catalogue.taxonomy;
+    std::vector<ThemeEntry> out;
+    for (const auto& [slug, theme] : taxonomy.themes()) {
+        ThemeEntry entry{theme.slug, theme.name, {}};
+        for (const auto& category : theme.categories) {
+            const Taxonomy::Category* c = taxonomy.category(category);
+            entry.categories.push_back({category, c ? c->name : category, {}});
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) const {
