@@ -6,6 +6,7 @@ packages=(cmake g++ make pkg-config libxapian-dev libicu-dev nlohmann-json3-dev
           clang libclang-rt-14-dev  # clang: the libFuzzer targets that `make test` runs briefly
           libcpp-httplib-dev        # aides-serve's HTTP server (docs/DESIGN.md)
           chromium                  # the search page's browser tests (tests/web/)
+          xapian-tools              # xapian-replicate(-server): replicas (deploy/, tests/replication)
           dpkg-dev file)            # cpack -G DEB: dpkg-shlibdeps reads the tools' dependencies
 packages+=("$@")
 missing=()

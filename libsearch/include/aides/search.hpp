@@ -115,7 +115,9 @@ struct ThemeEntry {
 
 /** @brief A read-only handle on an index. Move-only; search() may be called from several
  *  threads at once. Sees the last commit made when it was opened, and reopens itself when a
- *  writer commits underneath. */
+ *  writer commits underneath. `dir` may also be a replica made by `xapian-replicate` (a stub
+ *  file naming its live copy): each full copy made live is opened at the next search. The
+ *  reference data (geography, taxonomy, synonyms, ad-hoc lists) is read once, here. */
 class Searcher {
   public:
     /** @brief @throws IndexError when `dir` is missing, corrupt or of another format version. */

@@ -362,6 +362,9 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
         if (!fs::is_directory(dir, ec)) throw IndexError(dir + ": exists and is not a directory");
         // Never write Xapian files into a directory that holds something else.
         existing = !fs::is_empty(dir, ec);
+        // Written, a replica would part from its master, and the next full copy would drop it.
+        if (existing && fs::exists(fs::path(dir) / "XAPIANDB"))
+            throw IndexError(dir + ": a replica made by xapian-replicate; index on the master, the replica follows it");
         if (existing && !fs::exists(fs::path(dir) / "iamglass") && !fs::exists(fs::path(dir) / "iamchert"))
             throw IndexError(dir + ": not an aides index (a non-empty directory without a Xapian database)");
     }

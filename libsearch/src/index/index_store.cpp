@@ -2,6 +2,7 @@
 
 #include <aides/version.hpp>
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <cstdint>
@@ -70,6 +71,15 @@ Geography load_geography(const std::string& path) {
         return Geography::from_npm(path);
     }
     return Geography::load(path);
+}
+
+LiveCopy live_copy(const std::string& dir) {
+    struct stat stub {};
+    if (::stat((dir + "/XAPIANDB").c_str(), &stub) != 0) return {};
+    // Each new stub is a new file renamed into place: a new inode (the old one is still linked
+    // while it is written), and the time tells apart an inode number used again later.
+    return {static_cast<std::uint64_t>(stub.st_dev), static_cast<std::uint64_t>(stub.st_ino),
+            static_cast<std::int64_t>(stub.st_mtim.tv_sec) * 1000000000 + stub.st_mtim.tv_nsec};
 }
 
 void check_format(const Xapian::Database& db, const std::string& dir) {

@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,19 @@ struct Revision {
     static Revision of(const Xapian::Database& db) { return {db.get_uuid(), db.get_revision()}; }
     bool operator==(const Revision&) const = default;
 };
+
+/** Which files a reader of `dir` opens. A replica made by `xapian-replicate` is a directory
+ *  holding a stub file `XAPIANDB` that names its live copy (`replica_0` or `replica_1`): a full
+ *  copy is written into the other one and made live by renaming a new stub over the old, then
+ *  the old copy is deleted (and a later full copy is written at its path again). A handle opened
+ *  through the stub keeps reading its own copy, which reopen() cannot leave, so a reader opens
+ *  `dir` again when this mark changes. All zero for a database directory without a stub. */
+struct LiveCopy {
+    std::uint64_t device = 0, inode = 0;
+    std::int64_t modified_ns = 0;
+    bool operator==(const LiveCopy&) const = default;
+};
+LiveCopy live_copy(const std::string& dir);
 
 /** Throws IndexError unless `db` holds an aides index of this format version. */
 void check_format(const Xapian::Database& db, const std::string& dir);

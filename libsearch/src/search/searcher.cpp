@@ -141,6 +141,7 @@ struct Searcher::Impl {
     struct Context {
         Xapian::Database db;
         Analyzer analyzer;
+        store::LiveCopy copy;  // the replica's live copy it reads, when `dir` is a replica
     };
     mutable std::mutex pool_mutex;
     mutable std::vector<std::unique_ptr<Context>> pool;
@@ -157,35 +158,51 @@ struct Searcher::Impl {
     mutable RecordCache records;
 
     std::unique_ptr<Context> borrow() const {
+        std::unique_ptr<Context> context;
         {
             std::lock_guard lock(pool_mutex);
             if (!pool.empty()) {
-                auto context = std::move(pool.back());
+                context = std::move(pool.back());
                 pool.pop_back();
-                // Each search sees the last commit; reopen() is a cheap revision check. When the
-                // index cannot be reopened (a directory being replaced, a damaged version file),
-                // the revision held is still whole: serving it beats failing every request.
-                try {
-                    context->db.reopen();
-                    reopen_failed = false;
-                } catch (const Xapian::DatabaseModifiedError&) {
-                    throw;
-                } catch (const Xapian::Error&) {
-                    reopen_failed = true;
-                }
-                return context;
             }
         }
+        if (context && refresh(*context)) return context;
+        return open_context();
+    }
+    std::unique_ptr<Context> open_context() const {
         return store::translate_errors(dir, [&] {
-            // Opening reads the current revision, which a writer may discard meanwhile.
+            // Opening reads the current revision, which a writer may discard meanwhile, or
+            // (a replica) the live copy, which xapian-replicate may replace meanwhile.
             for (int attempt = 0;; ++attempt) {
+                // Read before opening: a copy made live meanwhile is seen at the next borrow.
+                store::LiveCopy copy = store::live_copy(dir);
                 try {
-                    return std::make_unique<Context>(Context{Xapian::Database(dir), prototype});
+                    return std::make_unique<Context>(Context{Xapian::Database(dir), prototype, copy});
                 } catch (const Xapian::DatabaseModifiedError&) {
                     if (attempt >= max_reopen_attempts) throw;
+                } catch (const Xapian::DatabaseOpeningError&) {
+                    if (attempt >= max_reopen_attempts || store::live_copy(dir) == copy) throw;
                 }
             }
         });
+    }
+    // Brings a handle to the last commit (reopen() is a cheap revision check). False when it
+    // must be opened anew: the replica at `dir` made another copy live, which reopen() would
+    // never reach (it stays on the old copy, deleted by now).
+    // When the index cannot be reopened (a directory being replaced, a damaged version file),
+    // the revision held is still whole: serving it beats failing every request (`reopen_failed`, reported as `IndexStatus::stale`).
+    bool refresh(Context& context) const {
+        if (store::live_copy(dir) != context.copy) return false;
+        try {
+            context.db.reopen();
+            reopen_failed = false;
+        } catch (const Xapian::DatabaseModifiedError&) {
+            throw;
+        } catch (const Xapian::Error&) {
+            if (store::live_copy(dir) != context.copy) return false;  // replaced under the check
+            reopen_failed = true;
+        }
+        return true;
     }
     void give_back(std::unique_ptr<Context> context) const {
         std::lock_guard lock(pool_mutex);
@@ -204,7 +221,7 @@ struct Searcher::Impl {
                 return result;
             } catch (const Xapian::DatabaseModifiedError& e) {
                 if (attempt >= max_reopen_attempts) throw IndexError(dir + ": index changing too fast to read: " + e.get_msg());
-                store::translate_errors(dir, [&] { return context->db.reopen(); });
+                if (!refresh(*context)) context = open_context();
             } catch (const Xapian::Error&) {
                 store::translate_errors(dir, [&]() -> int { throw; });
             }
