@@ -149,7 +149,7 @@ TEST_F(Incremental, ABackerNameLongerThanAXapianTermIsIndexedAndFound) {
     request.backers = {backer};
     auto found = Searcher(db).search(request);
     ASSERT_EQ(found.count, 1u);
-    EXPECT_EQ(found.results[0].id, "r9");
+    EXPECT_EQ(found.results[0].aid.id, "r9");
     request.backers = {backer.substr(0, 280)};  // the same head, another name
     EXPECT_EQ(Searcher(db).search(request).count, 0u);
 }

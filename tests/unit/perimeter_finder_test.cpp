@@ -70,8 +70,9 @@ TEST(PerimeterFinder, EveryNameResultStartsAWordWithTheQuery) {
 TEST(PerimeterFinder, CommunesByPopulationWithinATier) {
     auto found = finder().find("sain", 30);
     for (std::size_t i = 1; i < found.size(); ++i) {
-        if (found[i].scale == "commune" && found[i - 1].scale == "commune")
+        if (found[i].scale == "commune" && found[i - 1].scale == "commune") {
             EXPECT_GE(found[i - 1].population, found[i].population) << found[i - 1].name << " / " << found[i].name;
+        }
     }
 }
 
