@@ -87,10 +87,15 @@ bool read_request(const std::string& input, aides::SearchRequest& request) {
 
 void check(const aides::SearchRequest& request, const aides::SearchResponse& response) {
     std::size_t skipped = static_cast<std::size_t>(request.page - 1) * static_cast<std::size_t>(request.size);
-    std::size_t expected = response.count > skipped ? std::min<std::size_t>(response.count - skipped, request.size) : 0;
+    // Full matches first, then partial ones (counted apart) fill the page.
+    std::size_t total = response.count + response.partial_count;
+    std::size_t expected = total > skipped ? std::min<std::size_t>(total - skipped, request.size) : 0;
     if (response.results.size() != expected)
         fail("page of " + std::to_string(response.results.size()) + " results, expected " + std::to_string(expected) +
-             " (count " + std::to_string(response.count) + ")");
+             " (count " + std::to_string(response.count) + ", partial " + std::to_string(response.partial_count) + ")");
+    std::size_t full = response.count > skipped ? std::min<std::size_t>(response.count - skipped, request.size) : 0;
+    for (std::size_t i = 0; i < response.results.size(); ++i)
+        if (response.results[i].partial != (i >= full)) fail("a partial match before a full one, or a full one counted as partial");
     for (const auto& hit : response.results) {
         if (!(hit.score >= 0 && hit.score <= 1)) fail("score out of [0, 1]: " + std::to_string(hit.score));
         if (request.explain != hit.why.has_value()) fail("explanation present without --explain or missing with it");

@@ -1,6 +1,7 @@
 // Deadlines as a person reads them: an ongoing aid's past deadline is stale (sorted and filtered
 // as no deadline), --apply-before keeps the aids open today whose deadline falls between today
 // and the date; Xapian's matcher (a fresh searcher) and the memory of a warm one agree.
+#include <algorithm>
 #include "test_support.hpp"
 
 #include <aides/aides.hpp>
@@ -64,9 +65,10 @@ TEST_F(Deadlines, AStaleDeadlineSortsAsNone) {
     r.page = 2;
     EXPECT_EQ(test::ids(both_ways(dir_->str("idx"), r)), (std::vector<std::string>{"dl-none", "dl-stale-2"}));
     // With text in memory or not, the deadline order holds too.
+    // ("revitalisation" also finds the town-centre shops of dl-stale-2 through a related term.)
     r = request(Order::deadline);
     r.text = "diagnostic, fonds, revitalisation";
-    EXPECT_EQ(test::ids(both_ways(dir_->str("idx"), r)), (std::vector<std::string>{"dl-soon", "dl-later", "dl-stale"}));
+    EXPECT_EQ(test::ids(both_ways(dir_->str("idx"), r)), (std::vector<std::string>{"dl-soon", "dl-later", "dl-stale", "dl-stale-2"}));
 }
 
 TEST_F(Deadlines, ApplyBeforeKeepsTheDeadlinesBetweenTodayAndTheDate) {

@@ -119,7 +119,9 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
             // Stopwords are not indexed (two fifths of the words of French text: of the
             // positions, of the index and of the indexing time); they keep their positions, so a
             // phrase spans them (`maison de santé`: `maison`, then `santé` two places on).
-            if (word.stopword) continue;
+            // A "word" longer than any French word (a run of letters in a backer's name, a
+            // pasted hash) is not indexed: Xapian refuses terms over 245 bytes.
+            if (word.stopword || word.form.size() > max_word_bytes) continue;
             doc.add_posting(word.form, base + word.position + 1, field.weight);
             for (const auto& stem_form : analyzer_.stems(word.form, word.accented))
                 doc.add_term(term(stem, stem_form), field.weight);
@@ -127,6 +129,7 @@ Xapian::Document DocumentBuilder::build(const Aid& aid, std::vector<std::string>
         }
         // Hyphenated words also as one word, without position: `vidéo-protection` = `vidéoprotection`.
         for (const Word& compound : analyzer_.compounds(words)) {
+            if (compound.form.size() > max_word_bytes) continue;
             doc.add_term(compound.form, field.weight);
             for (const auto& stem_form : analyzer_.stems(compound.form, compound.accented))
                 doc.add_term(term(stem, stem_form), field.weight);

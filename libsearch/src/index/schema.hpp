@@ -38,6 +38,8 @@ inline constexpr std::string_view flag_variant = "XFvariant";
 // Xapian refuses terms over 245 bytes (a backer name can be longer): such a value keeps its
 // head and a hash of the whole, the same at index and at query time.
 inline constexpr std::size_t max_term_bytes = 240;
+// The longest word of free text that is indexed (longer runs of letters are no words).
+inline constexpr std::size_t max_word_bytes = 100;
 inline std::string term(std::string_view prefix, std::string_view value) {
     std::string out(prefix);
     if (prefix.size() + value.size() <= max_term_bytes) {
