@@ -69,6 +69,14 @@ TEST_F(Deadlines, AStaleDeadlineSortsAsNone) {
     r = request(Order::deadline);
     r.text = "diagnostic, fonds, revitalisation";
     EXPECT_EQ(test::ids(both_ways(dir_->str("idx"), r)), (std::vector<std::string>{"dl-soon", "dl-later", "dl-stale", "dl-stale-2"}));
+    // By relevance too, both executors page every counted aid: the in-memory ranking once left
+    // out an aid matched only through a related term, though it counted it.
+    for (const char* text : {"revitalisation", "diagnostic, fonds, revitalisation"}) {
+        r = request(Order::relevance);
+        r.text = text;
+        SearchResponse related = both_ways(dir_->str("idx"), r);
+        EXPECT_EQ(related.results.size(), related.count) << text;
+    }
 }
 
 TEST_F(Deadlines, ApplyBeforeKeepsTheDeadlinesBetweenTodayAndTheDate) {

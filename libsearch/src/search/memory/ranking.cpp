@@ -307,9 +307,16 @@ std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& m
     std::vector<Hit> top;  // a heap whose front is the last in order
     top.reserve(std::min(wanted, matched.count()));
     Ranking ranking;
+    bool unweighed = false;
     matched.for_each([&](Xapian::docid did) {
         double weight = 0;
-        if (!scorer.weigh(*root, did, (*lengths)[did], weight)) return;  // not the text's: Xapian would not rank it
+        // A matched document the compiled text does not reach (a related term of several
+        // words, read differently by the filter): the ranking is left to Xapian, which ranks
+        // every document of the match, rather than a page that drops a counted aid.
+        if (unweighed || !scorer.weigh(*root, did, (*lengths)[did], weight)) {
+            unweighed = true;
+            return;
+        }
         ranking.best = std::max(ranking.best, weight);
         Hit hit{did, weight};
         if (top.size() < wanted) {
@@ -321,6 +328,7 @@ std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& m
             std::push_heap(top.begin(), top.end(), before);
         }
     });
+    if (unweighed) return std::nullopt;
     std::sort_heap(top.begin(), top.end(), before);
     if (top.size() > first) ranking.page.assign(top.begin() + static_cast<std::ptrdiff_t>(first), top.end());
     return ranking;
