@@ -283,3 +283,26 @@ def test_openapi_document_describes_every_path(server):
     refs = json.dumps(schema)
     for name in schema["components"]["schemas"]:
         assert f"#/components/schemas/{name}" in refs
+
+
+@pytest.mark.parametrize("commune", ["insee:71500", "Hesdin", "Moulins (03)", "Moulins, Allier", "cp:29200"])
+def test_communes_as_people_name_them_answer_as_the_cli(server, index_dir, commune):
+    # Issue 21 over HTTP: the same resolution, and the JSON says which commune was searched.
+    status, expected = cli_search(index_dir, "--commune", commune, "--today", TODAY)
+    assert status == 0, expected
+    page = server.json("/api/aids/?" + query({"commune": commune}))
+    assert page["commune"] == expected["commune"]
+    assert page["results"] == expected["results"]
+
+
+@pytest.mark.parametrize("commune", ["71500", "cp:71500", "cp:29800", "Moulins", "Landernau"])
+def test_ambiguous_or_unknown_communes_are_400_with_the_cli_message(server, index_dir, commune):
+    status, message = cli_search(index_dir, "--commune", commune, "--today", TODAY)
+    assert status == 2
+    code, _, body = server.get("/api/aids/?" + query({"commune": commune}))
+    assert code == 400
+    error = json.loads(body)["error"]
+    assert commune in error
+    # Both readings of five digits are named, as the CLI names them.
+    if commune == "71500":
+        assert "Sarry" in error and "Louhans" in error
