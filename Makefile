@@ -59,7 +59,8 @@ test: geography web
 #   in .../NAME/corpus/.
 # - test-sanitize: every C++ suite (unit, e2e, reliability, fuzz seed replays) sanitized, with
 #   leak detection; any report fails the run. CI runs it after `make test`. The Python suites
-#   are left out (they would need the sanitizer runtime preloaded into python).
+#   are left out (they would need the sanitizer runtime preloaded into python), and so are the
+#   browser tests (label web: their npm driver is installed into the main build only).
 #   SANITIZE_TESTS: a ctest regex to run a subset; the kill test uses AIDES_KILL_RECORDS records.
 FUZZ_BUILD     ?= build-fuzz
 FUZZ_SECONDS   ?= 400
@@ -96,7 +97,7 @@ fuzz-smoke:
 test-sanitize: fuzz-configure
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@cd $(FUZZ_BUILD) && $(SAN_OPTIONS) AIDES_KILL_RECORDS=$${AIDES_KILL_RECORDS:-4000} \
-	  ctest --output-on-failure -j $(JOBS) -LE '^fuzz$$' $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
+	  ctest --output-on-failure -j $(JOBS) -LE '^(fuzz|web)$$' $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
 
 # The side-by-side benchmark of docs/benchmarks.md (PostgreSQL and SQLite installed if missing);
 # BENCH_ARGS passes options to bench/run.sh, e.g. BENCH_ARGS="--sizes 10000,100000,1000000".
