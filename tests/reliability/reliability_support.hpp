@@ -75,6 +75,8 @@ constexpr bool address_sanitized() {
 #endif
 }
 
+/** UTF-8 text re-encoded as Latin-1, as a misconfigured export writes it (no longer UTF-8). */
+std::string as_latin1(const std::string& utf8);
 /** True when `text` is well-formed UTF-8 with no control character but \n and \t. */
 bool printable_utf8(const std::string& text);
 /** Lines of `text`, without their ends; a last line without '\n' counts. */

@@ -12,21 +12,6 @@ namespace {
 
 using test::TempDir;
 
-// UTF-8 text re-encoded as Latin-1, as a misconfigured export writes it: U+0080..U+00FF
-// become one byte each, which is no longer UTF-8.
-std::string as_latin1(const std::string& utf8) {
-    std::string out;
-    for (std::size_t i = 0; i < utf8.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(utf8[i]);
-        if (c == 0xC2 || c == 0xC3) {
-            out += static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3F));
-            ++i;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 class SyncSafety : public ::testing::Test {
   protected:
@@ -181,7 +166,7 @@ TEST_F(SyncSafety, ALatin1DumpLosesNothing) {
     std::string utf8 = test::generated_records(1, held, "v2");
     for (int i = 1; i <= 3; ++i)
         utf8 += "{\"id\": \"ascii-" + std::to_string(i) + "\", \"name\": \"Aide simple\", \"targeted_audiences\": [\"commune\"]}\n";
-    const std::string latin1 = as_latin1(utf8);
+    const std::string latin1 = test::as_latin1(utf8);
     ASSERT_NE(utf8, latin1);
     test::write_file(dir.str("latin1.jsonl"), latin1);
     // Without --skip-invalid: refused as any bad dump, the bad lines named.
@@ -198,7 +183,7 @@ TEST_F(SyncSafety, ALatin1DumpLosesNothing) {
     for (const auto& id : before.ids) EXPECT_TRUE(std::binary_search(ids.begin(), ids.end(), id)) << id;
     // Only the catalogue, every record unreadable: refused.
     before = test::fingerprint(db);
-    test::write_file(dir.str("latin1.jsonl"), as_latin1(test::generated_records(1, held, "v3")));
+    test::write_file(dir.str("latin1.jsonl"), test::as_latin1(test::generated_records(1, held, "v3")));
     expect_refused({"--sync", dir.str("latin1.jsonl"), "--skip-invalid"}, "no valid record in the dump (40 rejected");
 }
 
@@ -221,7 +206,7 @@ TEST_F(SyncSafety, ADumpCutShortIsRefused) {
 
 TEST_F(SyncSafety, AJsonLinesFileWithABadFirstLineIsStillReadLineByLine) {
     auto lines = test::lines_of(test::generated_records(101, 20, "v1"));
-    for (const std::string& first : {std::string("{\"id\": \"gen-101\", \"name\": }"), as_latin1(lines[0].substr(0, lines[0].size() - 1) + ", \"x\": \"é\"}")}) {
+    for (const std::string& first : {std::string("{\"id\": \"gen-101\", \"name\": }"), test::as_latin1(lines[0].substr(0, lines[0].size() - 1) + ", \"x\": \"é\"}")}) {
         std::string text = first + "\n";
         for (std::size_t i = 1; i < lines.size(); ++i) text += lines[i] + "\n";
         test::write_file(dir.str("bad-first.jsonl"), text);

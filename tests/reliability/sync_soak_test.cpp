@@ -20,19 +20,6 @@ namespace {
 
 using test::TempDir;
 
-std::string as_latin1(const std::string& utf8) {
-    std::string out;
-    for (std::size_t i = 0; i < utf8.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(utf8[i]);
-        if ((c == 0xC2 || c == 0xC3) && i + 1 < utf8.size()) {
-            out += static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3F));
-            ++i;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 bool ascii(const std::string& text) {
     for (unsigned char c : text)
@@ -123,7 +110,7 @@ TEST(SyncSoak, TwoHundredNightlySyncsLoseNoAid) {
                 break;
             }
             case Dump::empty: text = ""; break;
-            case Dump::latin1: text = as_latin1(good); break;
+            case Dump::latin1: text = test::as_latin1(good); break;
             case Dump::all_invalid:
                 for (const auto& [number, version] : catalogue) text += "{\"id\": \"gen-" + std::to_string(number) + "\", \"name\": 3}\n";
                 break;
