@@ -101,7 +101,7 @@ void check(const aides::SearchRequest& request, const aides::SearchResponse& res
         if (request.explain != hit.why.has_value()) fail("explanation present without --explain or missing with it");
     }
     if (request.facets != response.facets.has_value()) fail("facets present without --facets or missing with them");
-    std::string json = aides::to_json(response, &searcher().geography());
+    std::string json = aides::to_json(response);
     if (!nlohmann::json::accept(json)) fail("the response is not valid JSON: " + json.substr(0, 300));
 }
 

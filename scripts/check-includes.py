@@ -28,8 +28,10 @@ ALLOWED = {
     "search/xapian": {"search/xapian", "search/plan", "index", "model", "analysis", "geo"},
     "search": {"search", "search/memory", "search/plan", "search/xapian", "index", "io", "model", "analysis", "geo"},
 }
-# Folders outside the library that may include public headers only.
+# Folders outside the library that may include public headers only (and, for the tools, the
+# code they share in tools/common).
 PUBLIC_ONLY = ["tools", "bindings/python/src"]
+TOOLS_COMMON = ROOT / "tools" / "common"
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
 
@@ -73,7 +75,8 @@ def main() -> int:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 match = INCLUDE.match(line)
-                if match and not (path.parent / match.group(1)).exists():
+                shared = folder == "tools" and (TOOLS_COMMON / match.group(1)).exists() if match else False
+                if match and not (path.parent / match.group(1)).exists() and not shared:
                     failures.append(f"{path.relative_to(ROOT)}:{number}: a tool includes the library's internals (\"{match.group(1)}\"); "
                                     "use the public headers <aides/...>")
     for failure in failures:

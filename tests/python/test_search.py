@@ -224,6 +224,14 @@ def test_portal_file(searcher, tmp_path):
     assert "pvd-001" not in result.ids
     assert result.ids[0] == "pvd-151"
     assert searcher.search(commune=LANDERNEAU, today=TODAY, size=ALL, portal=str(portal)).ids == result.ids
+    # Loaded once, then shared by the searches: the same answer, and a file changed afterwards
+    # does not change the loaded portal.
+    loaded = aides.Portal.load(portal)
+    assert loaded.programs == ["petites-villes-de-demain"] and loaded.excluded == ["pvd-001"]
+    portal.write_text("{not json")
+    assert searcher.search(commune=LANDERNEAU, today=TODAY, size=ALL, portal=loaded).ids == result.ids
+    with pytest.raises(aides.UsageError, match=str(portal)):
+        aides.Portal.load(portal)
 
 
 def test_hits_are_dataclass_like(searcher, records):

@@ -2,14 +2,16 @@
 to those of `aides-search --format json` for the same question."""
 import gzip
 import json
+import os
 import socket
+import subprocess
 import time
 import unicodedata
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from conftest import CORPUS, TODAY, cli_search, records
+from conftest import BIN, CORPUS, TODAY, Server, cli_search, records
 
 # The worked examples of the README (the contract's questions), as CLI flags and API parameters.
 EXAMPLES = [
@@ -126,6 +128,37 @@ def test_unknown_is_404(server, path):
         assert "error" in json.loads(body)
 
 
+def test_perimeter_name_is_the_same_in_every_output(server, index_dir):
+    """The hit carries its perimeter's name: CLI json, jsonl and table, HTTP and Python agree."""
+    args = ["--commune", "29103", "--size", "100", "--include-expired", "--today", TODAY]
+    status, expected = cli_search(index_dir, *args)
+    assert status == 0, expected
+    by_json = [(hit["id"], hit["perimeter"], hit["perimeter_name"]) for hit in expected["results"]]
+    # Names known independently of the engine, for perimeters of several scales.
+    known = {"country:FRA": "France", "department:29": "Finistère", "region:53": "Bretagne", "commune:29103": "Landerneau"}
+    seen = {perimeter: name for _, perimeter, name in by_json if perimeter in known}
+    assert len(seen) >= 3 and all(known[p] == name for p, name in seen.items()), seen
+    assert all(name for _, _, name in by_json)
+
+    def run(*extra, columns="100"):
+        done = subprocess.run([str(BIN / "aides-search"), "--db", str(index_dir), *args, *extra], capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "COLUMNS": columns})
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    jsonl = [json.loads(line) for line in run("--format", "jsonl").splitlines()]
+    assert [(hit["id"], hit["perimeter"], hit["perimeter_name"]) for hit in jsonl] == by_json
+    # The table (narrower than 110 columns: the perimeter is under each row with --long).
+    table = [line.strip()[len("perimeter: "):] for line in run("--format", "table", "--long").splitlines()
+             if line.strip().startswith("perimeter: ")]
+    assert table == [f"{name} ({perimeter.split(':')[0]})" for _, perimeter, name in by_json]
+    page = server.json("/api/aids/?" + query({"commune": "29103", "size": "100", "include_expired": "true"}))
+    assert [(hit["id"], hit["perimeter"], hit["perimeter_name"]) for hit in page["results"]] == by_json
+    aides = pytest.importorskip("aides", reason="the Python bindings are not built (AIDES_BUILD_PYTHON=OFF)")
+    result = aides.Searcher(index_dir).search(commune="29103", size=100, include_expired=True, today=TODAY)
+    assert [(hit.id, hit.perimeter, hit.perimeter_name) for hit in result] == by_json
+
+
 def test_aid_detail_by_id_and_slug(server):
     record = next(r for r in records() if r["id"] == "pvd-001")
     aid = server.json("/api/aids/pvd-001/")
@@ -201,6 +234,26 @@ def test_portals(server, index_dir):
     assert sorted(r["id"] for r in page["results"][:highlighted]) == sorted(portal["highlighted"])
     code, headers, body = server.get("/portails/petites-villes-de-demain/")
     assert code == 200 and headers["Content-Type"].startswith("text/html")
+
+
+def test_portals_are_read_once_at_start(index_dir, tmp_path):
+    """A portal file changed or added after the start changes nothing; a bad one stops the start."""
+    portals = tmp_path / "portals"
+    portals.mkdir()
+    (portals / "velo.json").write_text(json.dumps({"name": "Vélo", "filters": {"themes": ["mobilite-transports"]}}))
+    s = Server(index_dir, tmp_path / "access.log", "--portals", str(portals))
+    try:
+        before = s.json("/api/aids/?" + query({"portal": "velo", "size": "100"}))
+        assert before["count"] > 0 and [p["slug"] for p in s.json("/api/portals/")] == ["velo"]
+        (portals / "velo.json").write_text("{not json")
+        (portals / "autre.json").write_text(json.dumps({"name": "Autre"}))
+        assert s.json("/api/aids/?" + query({"portal": "velo", "size": "100"})) == before
+        assert "autre" in s.json("/api/aids/?" + query({"portal": "autre"}), expect=400)["error"]
+    finally:
+        assert s.stop() == 0
+    done = subprocess.run([str(BIN / "aides-serve"), "--db", str(index_dir), "--listen", "127.0.0.1:0", "--portals", str(portals)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and str(portals / "velo.json") in done.stderr, done.stderr
 
 
 def test_status_shape(server):

@@ -25,6 +25,11 @@ class Features : public oracle::CorpusSuite {
         return r;
     }
     static std::vector<std::string> search_ids(const SearchRequest& r) { return test::ids(searcher_->search(r)); }
+    /// The fixture's portal, read once as a server reads its portals.
+    static std::shared_ptr<const Portal> portal_fixture() {
+        static const auto portal = std::make_shared<const Portal>(Portal::load(test::fixture("search/portal.json")));
+        return portal;
+    }
 };
 
 bool contains(const std::vector<std::string>& ids, const std::string& id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
@@ -363,11 +368,11 @@ TEST_F(Features, PortalAppliesItsFiltersHighlightsFirstExcludesAlways) {
     for (auto r : {base(), base("29103"), base({}, "department:29"), base("21038")}) {
         for (bool expired : {true, false}) {
             r.include_expired = expired;
-            r.portal_path = test::fixture("search/portal.json");
+            r.portal = portal_fixture();
             SearchResponse response = searcher_->search(r);
             // The expected set: the portal's filters, minus its excluded ids.
             SearchRequest plain = r;
-            plain.portal_path.clear();
+            plain.portal.reset();
             plain.programs = portal["filters"]["programs"].get<std::vector<std::string>>();
             std::vector<std::string> expected;
             for (const json* aid : oracle::matching(records(), oracle::query_of(plain)))
@@ -388,7 +393,7 @@ TEST_F(Features, PortalAppliesItsFiltersHighlightsFirstExcludesAlways) {
     // Hand-written: for Landerneau, pvd-168 (adhoc:pvd) and pvd-094 (department:29) are on top;
     // pvd-163 (Auxonne only) is highlighted but not eligible; pvd-001 is excluded.
     SearchRequest r = base("29103");
-    r.portal_path = test::fixture("search/portal.json");
+    r.portal = portal_fixture();
     auto ids = search_ids(r);
     ASSERT_GE(ids.size(), 2u);
     EXPECT_EQ(std::set<std::string>(ids.begin(), ids.begin() + 2), (std::set<std::string>{"pvd-168", "pvd-094"}));
@@ -398,7 +403,7 @@ TEST_F(Features, PortalAppliesItsFiltersHighlightsFirstExcludesAlways) {
 
 TEST_F(Features, PortalPagesAndFacetsCoverTheHighlightedAidsOnce) {
     SearchRequest r = base("29103");
-    r.portal_path = test::fixture("search/portal.json");
+    r.portal = portal_fixture();
     r.include_expired = true;
     auto all = search_ids(r);
     ASSERT_GT(all.size(), 4u);
@@ -428,7 +433,7 @@ TEST_F(Features, PortalPagesAndFacetsCoverTheHighlightedAidsOnce) {
 TEST_F(Features, RequestFiltersNarrowThePortal) {
     SearchRequest r = base();
     r.include_expired = true;
-    r.portal_path = test::fixture("search/portal.json");
+    r.portal = portal_fixture();
     r.programs = {"action-coeur-de-ville"};
     SearchRequest plain = base();
     plain.include_expired = true;
@@ -442,7 +447,7 @@ TEST_F(Features, RequestFiltersNarrowThePortal) {
     // A filter of another kind narrows too.
     SearchRequest typed = base("29103");
     typed.include_expired = true;
-    typed.portal_path = test::fixture("search/portal.json");
+    typed.portal = portal_fixture();
     typed.aid_types = {"technical_group"};
     for (const auto& id : search_ids(typed)) {
         const json& aid = *by_id().at(id);
@@ -451,19 +456,44 @@ TEST_F(Features, RequestFiltersNarrowThePortal) {
     }
 }
 
-TEST_F(Features, MissingOrBrokenPortalIsAUsageError) {
+TEST_F(Features, MissingOrBrokenPortalIsAUsageErrorNamingTheFile) {
     test::TempDir dir;
     test::write_file(dir.str("broken.json"), "{\"filters\": ");
-    for (const std::string& path : {dir.str("absent.json"), dir.str("broken.json")}) {
-        SearchRequest r = base("29103");
-        r.portal_path = path;
+    test::write_file(dir.str("wrong-type.json"), "{\"filters\": {\"programs\": \"pvd\"}}");
+    test::write_file(dir.str("array.json"), "[]");
+    for (const std::string& path : {dir.str("absent.json"), dir.str("broken.json"), dir.str("wrong-type.json"), dir.str("array.json"), dir.str()}) {
         try {
-            searcher_->search(r);
+            Portal::load(path);
             ADD_FAILURE() << path << ": no error";
         } catch (const UsageError& e) {
             EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+            EXPECT_EQ(e.value(), path);
         }
     }
+}
+
+TEST_F(Features, PortalFileIsReadAsWritten) {
+    const json file = oracle::read_json(test::fixture("search/portal.json"));
+    Portal portal = Portal::load(test::fixture("search/portal.json"));
+    EXPECT_EQ(portal.name, file["name"].get<std::string>());
+    EXPECT_EQ(portal.programs, file["filters"]["programs"].get<std::vector<std::string>>());
+    EXPECT_EQ(portal.highlighted, file["highlighted"].get<std::vector<std::string>>());
+    EXPECT_EQ(portal.excluded, file["excluded"].get<std::vector<std::string>>());
+    EXPECT_TRUE(portal.themes.empty() && portal.perimeter.empty());
+    // Numeric ids are ids too; a portal's perimeter is searched when the request names none.
+    Portal numeric = Portal::parse(R"({"filters": {"perimeter": "department:29"}, "excluded": [112, "pvd-001"]})", "inline");
+    EXPECT_EQ(numeric.excluded, (std::vector<std::string>{"112", "pvd-001"}));
+    SearchRequest r = base();
+    r.include_expired = true;
+    r.portal = std::make_shared<const Portal>(numeric);
+    SearchRequest plain = base({}, "department:29");
+    plain.include_expired = true;
+    const auto everything = search_ids(plain);
+    ASSERT_TRUE(contains(everything, "pvd-001")) << "the exclusion must have something to exclude";
+    std::vector<std::string> expected;
+    for (const auto& id : everything)
+        if (id != "pvd-001") expected.push_back(id);
+    EXPECT_EQ(search_ids(r), expected);
 }
 
 // -------------------------------------------------------------------------------------- like

@@ -12,9 +12,12 @@
 namespace aides::serve {
 namespace {
 
-const std::string portals = test::corpus("portals");
+const Portals& portals() {
+    static const Portals loaded = load_portals(test::corpus("portals"));
+    return loaded;
+}
 
-SearchRequest map(const Params& params) { return search_request(params, portals); }
+SearchRequest map(const Params& params) { return search_request(params, portals()); }
 
 std::string refused_value(const Params& params) {
     try {
@@ -55,7 +58,11 @@ TEST(ServeRequest, AidesTerritoiresNamesMapOntoTheRequest) {
     EXPECT_EQ(r.size, 100);
     EXPECT_TRUE(r.facets);
     EXPECT_TRUE(r.explain);
-    EXPECT_EQ(r.portal_path, portals + "/petites-villes-de-demain.json");
+    // The portal read once at start, shared by every request naming it.
+    ASSERT_NE(r.portal, nullptr);
+    EXPECT_EQ(r.portal, portals().at("petites-villes-de-demain"));
+    EXPECT_EQ(*r.portal, Portal::load(test::corpus("portals/petites-villes-de-demain.json")));
+    EXPECT_EQ(r.portal->programs, std::vector<std::string>{"petites-villes-de-demain"});
 }
 
 TEST(ServeRequest, DefaultsAreThoseOfTheCli) {

@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
@@ -79,19 +81,12 @@ std::string index_help() {
 
 IndexParams parse_index_args(int argc, const char* const* argv) {
     IndexParams params;
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(describe()).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
+    po::variables_map vm = tools::parse_command_line(tools::arguments(argc, argv), describe());
     if (vm.count("help")) {
         params.help = true;
         return params;
     }
-    if (!vm.count("db")) throw UsageError("--db DIR is required");
-    params.db = vm["db"].as<std::string>();
+    params.db = tools::required_db(vm);
     if (vm.count("input")) params.inputs = vm["input"].as<std::vector<std::string>>();
     if (vm.count("sync")) params.sync_inputs = vm["sync"].as<std::vector<std::string>>();
     if (vm.count("delete")) params.delete_ids = vm["delete"].as<std::vector<std::string>>();

@@ -4,6 +4,9 @@
 
 #include <boost/program_options.hpp>
 
+#include "command_line.hpp"
+#include "request_fields.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -26,40 +29,14 @@ po::options_description describe() {
     // 80 columns: the help fits a terminal of any size.
     po::options_description options("Options (one flag repeated: OR; different flags: AND)", 80, 40);
     auto text = [] { return po::value<std::string>(); };
-    auto list = [] { return po::value<strings>()->composing(); };
     options.add_options()
         ("help,h", "show this help and exit")
-        ("db", text()->value_name("DIR"), "index directory built by aides-index; e.g. --db idx")
-        ("commune", text()->value_name("CODE"), "INSEE code, postcode or name (today's or a former one), with its department when shared; insee:CODE or cp:CODE when five digits read both ways; implies --audience commune; e.g. --commune 29103, --commune Landerneau, --commune \"Moulins (03)\", --commune \"Moulins, Allier\", --commune Hesdin, --commune insee:71500, --commune cp:13016")
-        ("perimeter", text()->value_name("SCALE:CODE"), "any perimeter, with the wider and narrower ones; e.g. --perimeter department:29, --perimeter epci:242900801, --perimeter adhoc:pvd")
-        ("audience", list()->value_name("A"), "targeted audience: commune epci department region special association private_person farmer private_sector public_cies public_org researcher; e.g. --audience epci")
-        ("theme", list()->value_name("SLUG"), "theme (any of its categories), or its Aides-territoires slug; e.g. --theme mobilite-transports")
-        ("category", list()->value_name("SLUG"), "category, or an Aides-territoires category slug; e.g. --category mobilite-douce")
-        ("aid-type", list()->value_name("T"), "grant loan recoverable_advance cee other technical_engineering financial_engineering legal_engineering, or the groups financial_group technical_group; e.g. --aid-type grant")
-        ("step", list()->value_name("S"), "project step: preop op postop; e.g. --step preop")
-        ("destination", list()->value_name("D"), "supply (operating costs) or investment; e.g. --destination investment")
-        ("program", list()->value_name("SLUG"), "programme slug (one that no aid has is an error, with the closest ones); e.g. --program petites-villes-de-demain")
-        ("backer", list()->value_name("NAME"), "financer or instructor, whole name, any case or accents (a warning when no aid has it); e.g. --backer \"Banque des Territoires\"")
-        ("recurrence", list()->value_name("R"), "oneoff ongoing recurring; e.g. --recurrence ongoing")
-        ("call-for-projects", "only calls for projects; e.g. --call-for-projects")
-        ("charged", text()->value_name("yes|no"), "yes: only paid services; no: only free ones; e.g. --charged no")
-        ("apply-before", text()->value_name("DATE"), "still open, deadline between today and DATE (aids without one dropped, as ongoing aids whose deadline has passed); e.g. --apply-before 2027-03-31")
-        ("published-after", text()->value_name("DATE"), "published on or after DATE; e.g. --published-after 2026-09-01")
-        ("today", text()->value_name("DATE"), "the date used for \"open\" (default: today); e.g. --today 2026-11-26")
-        ("include-expired", "keep aids whose deadline has passed; e.g. --include-expired")
-        ("order", po::value<std::string>()->default_value("relevance")->value_name("O"), "relevance (by score with text; else narrowest perimeter, then soonest deadline), deadline (soonest first; none, or an ongoing aid's past one, last), published (newest first); e.g. --order deadline")
-        ("page", po::value<int>()->default_value(1)->value_name("N"), "1-based page; e.g. --page 2")
-        ("size", po::value<int>()->default_value(20)->value_name("N"), "results per page, 1 to 1000; e.g. --size 50")
-        ("facets", "add exact counts of themes, categories, aid types, audiences, programmes, backers; e.g. --facets")
-        ("explain", "add to each result why it matched (perimeter, filters, words per field); e.g. --explain")
-        ("strict", "only aids with every word; by default, when they do not fill the page, aids with part of the words follow, marked with the words they lack; e.g. --strict")
-        ("no-snippets", "leave out the extract of each result's description (a list of titles, an export: faster); e.g. --no-snippets")
-        ("like", text()->value_name("ID"), "aids similar to this aid, within the other filters; e.g. --like pvd-012")
-        ("portal", text()->value_name("FILE"), "a portal JSON file: base filters, highlighted and excluded aid ids; e.g. --portal corpus/portals/petites-villes-de-demain.json")
+        ("db", text()->value_name("DIR"), "index directory built by aides-index; e.g. --db idx");
+    tools::add_request_options(options);  // the request's fields, from the one table of them
+    options.add_options()
         ("profile", text()->value_name("CODE"), "print a commune's profile (read as --commune) and exit; e.g. --profile 29103, --profile \"Moulins (03)\"")
         ("format", text()->value_name("F"), "table, json or jsonl (default: table on a terminal, json otherwise); the table fits the terminal (COLUMNS, else 80); e.g. --format json")
-        ("long", "with the table: each aid's extract, link and why under its row; e.g. --format table --long")
-        ("text", list()->value_name("WORDS"), "search words, also given as plain arguments; e.g. --text \"maison de santé\"");
+        ("long", "with the table: each aid's extract, link and why under its row; e.g. --format table --long");
     return options;
 }
 
@@ -103,19 +80,12 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
                          !std::isdigit(static_cast<unsigned char>(arg[1]));
         args.push_back(exclusion ? exclusion_marker + arg : arg);
     }
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(describe()).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
+    po::variables_map vm = tools::parse_command_line(args, describe(), &positional);
     if (vm.count("help")) {
         params.help = true;
         return params;
     }
-    if (!vm.count("db")) throw UsageError("--db DIR is required");
-    params.db = vm["db"].as<std::string>();
+    params.db = tools::required_db(vm);
     SearchRequest& r = params.request;
     for (auto word : many(vm, "text")) {
         if (word.rfind(exclusion_marker, 0) == 0) word.erase(0, exclusion_marker.size());
@@ -155,7 +125,7 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
     r.snippets = vm.count("no-snippets") == 0;
     r.strict = vm.count("strict") > 0;
     if (vm.count("like")) r.like = vm["like"].as<std::string>();
-    if (vm.count("portal")) r.portal_path = vm["portal"].as<std::string>();
+    if (vm.count("portal")) r.portal = std::make_shared<const Portal>(Portal::load(vm["portal"].as<std::string>()));
     if (vm.count("profile")) params.profile = vm["profile"].as<std::string>();
     params.format = stdout_is_terminal ? OutputFormat::table : OutputFormat::json;
     if (vm.count("format")) {
@@ -200,11 +170,11 @@ int run_search(const SearchParams& params, std::ostream& out, std::ostream& err)
         }
         SearchResponse response = searcher.search(params.request);
         switch (params.format) {
-            case OutputFormat::json: out << to_json(response, &searcher.geography()) << "\n"; break;
+            case OutputFormat::json: out << to_json(response) << "\n"; break;
             case OutputFormat::jsonl:
                 for (const auto& hit : response.results) out << to_json(hit) << "\n";
                 break;
-            case OutputFormat::table: print_table(response, searcher.geography(), out, params.table); break;
+            case OutputFormat::table: print_table(response, out, params.table); break;
         }
         // Said on stderr whatever the format: how the commune was read, what matched nothing.
         if (params.format != OutputFormat::table && response.commune && !response.commune->note.empty())

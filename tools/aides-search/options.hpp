@@ -35,7 +35,7 @@ int run_search(const SearchParams& params, std::ostream& out, std::ostream& err)
  *  stdout when there is one, else 80. */
 std::size_t terminal_width(bool stdout_is_terminal);
 /** Human-readable table of a response, every line within `options.width` columns. */
-void print_table(const SearchResponse& response, const Geography& geography, std::ostream& out, const TableOptions& options = {});
+void print_table(const SearchResponse& response, std::ostream& out, const TableOptions& options = {});
 /** Human-readable profile, every line within `width` columns. */
 void print_profile(const CommuneProfile& profile, std::ostream& out, std::size_t width = 80);
 

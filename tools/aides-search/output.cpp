@@ -94,9 +94,9 @@ std::string backer_of(const Aid& aid) {
     return names.front() + (names.size() > 1 ? " +" + std::to_string(names.size() - 1) : "");
 }
 
-std::string perimeter_of(const Aid& aid, const Geography& geography) {
-    if (auto p = Perimeter::parse(aid.perimeter)) return geography.name_of(*p) + " (" + std::string(scale_name(p->scale)) + ")";
-    return aid.perimeter;
+std::string perimeter_of(const SearchHit& hit) {
+    if (auto p = Perimeter::parse(hit.aid.perimeter)) return hit.perimeter_name + " (" + std::string(scale_name(p->scale)) + ")";
+    return hit.aid.perimeter;
 }
 
 // The French labels of the aid's types; `brief`: shortened for a narrow column.
@@ -128,14 +128,14 @@ struct Widths {
     bool brief_types = false;
 };
 
-Widths layout(const SearchResponse& response, const Geography& geography, std::size_t width) {
+Widths layout(const SearchResponse& response, std::size_t width) {
     Widths w;
     std::size_t name_wanted = 3;
     for (const auto& hit : response.results) {
         w.id = std::max(w.id, code_points(hit.aid.id));
         w.backer = std::max(w.backer, code_points(backer_of(hit.aid)));
         w.types = std::max(w.types, code_points(types_of(hit.aid)));
-        w.perimeter = std::max(w.perimeter, code_points(perimeter_of(hit.aid, geography)));
+        w.perimeter = std::max(w.perimeter, code_points(perimeter_of(hit)));
         name_wanted = std::max(name_wanted, code_points(hit.aid.name));
     }
     w.id = std::min<std::size_t>(w.id, 16);
@@ -165,7 +165,7 @@ Widths layout(const SearchResponse& response, const Geography& geography, std::s
 
 }  // namespace
 
-void print_table(const SearchResponse& response, const Geography& geography, std::ostream& out, const TableOptions& options) {
+void print_table(const SearchResponse& response, std::ostream& out, const TableOptions& options) {
     const std::size_t width = std::max<std::size_t>(options.width, 40);
     auto line = [&](const std::string& text) { out << fit(text, width, false) << "\n"; };
     std::string summary;
@@ -187,7 +187,7 @@ void print_table(const SearchResponse& response, const Geography& geography, std
     }
     if (response.suggestion) line("Did you mean: " + *response.suggestion);
     if (!response.results.empty()) {
-        Widths w = layout(response, geography, width);
+        Widths w = layout(response, width);
         auto row = [&](const std::string& id, const std::string& name, const std::string& backer, const std::string& perimeter,
                        const std::string& deadline, const std::string& types) {
             std::string text = fit(id, w.id) + "  " + fit(name, w.name) + "  " + fit(backer, w.backer) + "  ";
@@ -197,7 +197,7 @@ void print_table(const SearchResponse& response, const Geography& geography, std
         };
         row("ID", "AID", "BACKER", "PERIMETER", "DEADLINE", "TYPES");
         for (const auto& hit : response.results) {
-            row(hit.aid.id, hit.aid.name, backer_of(hit.aid), perimeter_of(hit.aid, geography), deadline_of(hit.aid, response.today),
+            row(hit.aid.id, hit.aid.name, backer_of(hit.aid), perimeter_of(hit), deadline_of(hit.aid, response.today),
                 types_of(hit.aid, w.brief_types));
             if (hit.partial) {
                 std::string lacks = "    ~ partial, without:";
@@ -206,7 +206,7 @@ void print_table(const SearchResponse& response, const Geography& geography, std
             }
             if (!options.long_form) continue;
             const std::size_t inner = width - 4;
-            if (!w.perimeter) line("    perimeter: " + perimeter_of(hit.aid, geography));
+            if (!w.perimeter) line("    perimeter: " + perimeter_of(hit));
             if (!hit.aid.url.empty()) line("    " + hit.aid.url);
             if (!hit.snippet.empty())
                 for (const auto& l : wrap(plain(hit.snippet), inner, 3)) line("    " + l);

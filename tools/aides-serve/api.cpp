@@ -204,7 +204,18 @@ json vocabulary_json(std::string_view field) {
 
 }  // namespace
 
-SearchRequest search_request(const Params& params, const std::string& portals_dir, const Limits& limits) {
+Portals load_portals(const std::string& dir) {
+    Portals portals;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+        std::string slug = entry.path().stem().string();
+        if (entry.path().extension() == ".json" && valid_slug(slug) && entry.is_regular_file())
+            portals.emplace(slug, std::make_shared<const Portal>(Portal::load(entry.path().string())));
+    }
+    return portals;
+}
+
+SearchRequest search_request(const Params& params, const Portals& portals, const Limits& limits) {
     SearchRequest r;
     // Repeated, joined by spaces as repeated --text flags are (a comma in the text is an OR).
     for (const auto& words : values_of(params, "text", limits, false)) r.text += (r.text.empty() ? "" : " ") + words;
@@ -238,13 +249,12 @@ SearchRequest search_request(const Params& params, const std::string& portals_di
     r.facets = flag_of(params, "facets", limits);
     r.explain = flag_of(params, "explain", limits);
     if (params.count("snippets")) r.snippets = flag_of(params, "snippets", limits);
-    flag_of(params, "strict", limits);  // checked; partial matches, which it turns off, are not in the library yet
+    r.strict = flag_of(params, "strict", limits);
     if (auto like = value_of(params, "like", limits)) r.like = *like;
-    if (auto portal = value_of(params, "portal", limits)) {
-        std::string path = portals_dir + "/" + *portal + ".json";
-        if (!valid_slug(*portal) || !std::filesystem::is_regular_file(path))
-            throw UsageError("unknown portal \"" + *portal + "\"", *portal);
-        r.portal_path = path;
+    if (auto slug = value_of(params, "portal", limits)) {
+        auto portal = portals.find(*slug);
+        if (portal == portals.end()) throw UsageError("unknown portal \"" + *slug + "\"", *slug);
+        r.portal = portal->second;
     }
     return r;
 }
@@ -257,7 +267,8 @@ std::string status_json(const IndexStatus& status, std::int64_t now) {
 }
 
 Api::Api(const std::string& db, std::string portals_dir, Limits limits)
-    : searcher_(db), perimeter_finder_(searcher_.geography()), portals_dir_(std::move(portals_dir)), limits_(limits) {}
+    : searcher_(db), perimeter_finder_(searcher_.geography()), portals_dir_(std::move(portals_dir)),
+      portals_(load_portals(portals_dir_)), limits_(limits) {}
 
 Reply Api::handle(const std::string& path, const Params& params, const std::string& base_url) const {
     try {
@@ -319,10 +330,10 @@ Reply Api::route(const std::string& path, const Params& params, const std::strin
 }
 
 Reply Api::search(const Params& params, const std::string& base_url) const {
-    SearchRequest request = search_request(params, portals_dir_, limits_);
+    SearchRequest request = search_request(params, portals_, limits_);
     SearchResponse response = searcher_.search(request);
     // The library's JSON of `aides-search --format json`, with the page links in front.
-    json library = json::parse(to_json(response, &searcher_.geography()));
+    json library = json::parse(to_json(response));
     json out;
     out["count"] = library["count"];
     bool more = static_cast<std::size_t>(request.page) * static_cast<std::size_t>(request.size) < response.count;
@@ -338,7 +349,7 @@ Reply Api::feed(const Params& params, const std::string& base_url) const {
     if (!since) throw UsageError("parameter since is required (YYYY-MM-DD)", "since");
     if (!valid_day(*since)) throw UsageError("parameter since expects a date YYYY-MM-DD, got \"" + *since + "\"", *since);
     int entries_wanted = int_of(params, "size", static_cast<int>(limits_.max_size), 1, static_cast<int>(limits_.max_size), limits_);
-    SearchRequest request = search_request(params, portals_dir_, limits_);
+    SearchRequest request = search_request(params, portals_, limits_);
     // Newest publications first; the aids of the search are read by pages of 1000, at most
     // `max_feed_pages` of them, and kept when published or updated since the date.
     constexpr int max_feed_pages = 10;
@@ -471,9 +482,7 @@ Reply Api::backers(const Params& params) const {
 
 Reply Api::portals() const {
     std::vector<std::string> slugs;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(portals_dir_, error))
-        if (entry.path().extension() == ".json" && valid_slug(entry.path().stem().string())) slugs.push_back(entry.path().stem().string());
+    for (const auto& [slug, portal] : portals_) slugs.push_back(slug);
     // The Petites villes de demain portal first: the seed of the project.
     std::sort(slugs.begin(), slugs.end(), [](const std::string& a, const std::string& b) {
         bool pa = a == "petites-villes-de-demain", pb = b == "petites-villes-de-demain";
@@ -481,16 +490,16 @@ Reply Api::portals() const {
     });
     json out = json::array();
     for (const auto& slug : slugs) {
-        json portal = json::parse(read_text(portals_dir_ + "/" + slug + ".json"), nullptr, false);
-        out.push_back({{"slug", slug}, {"name", portal.is_object() ? portal.value("name", slug) : slug}});
+        const Portal& portal = *portals_.at(slug);
+        out.push_back({{"slug", slug}, {"name", portal.name.empty() ? slug : portal.name}});
     }
     return json_reply(200, out, true);
 }
 
 Reply Api::portal(const std::string& slug) const {
-    std::string path = portals_dir_ + "/" + slug + ".json";
-    if (!valid_slug(slug) || !std::filesystem::is_regular_file(path)) return error_reply(404, "unknown portal \"" + slug + "\"");
-    json portal = json::parse(read_text(path), nullptr, false);
+    if (!portals_.count(slug)) return error_reply(404, "unknown portal \"" + slug + "\"");
+    // The file as written (members the engine does not read included), for the page to show.
+    json portal = json::parse(read_text(portals_dir_ + "/" + slug + ".json"), nullptr, false);
     if (!portal.is_object()) return error_reply(500, "portal " + slug + ": not a JSON object");
     json out{{"slug", slug}};
     for (auto& [key, value] : portal.items()) out[key] = value;

@@ -5,6 +5,7 @@
 #include <aides/search.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 
 namespace aides::serve {
@@ -27,18 +28,26 @@ struct Limits {
     std::size_t max_values = 50;       ///< values of one repeated parameter
 };
 
+/** The portals a server offers, by slug (the file name `SLUG.json` without its extension). */
+using Portals = std::map<std::string, std::shared_ptr<const Portal>>;
+
+/** Reads every `DIR/SLUG.json` once (slugs of `a-z`, `0-9` and `-`); none when DIR is absent.
+ *  @throws UsageError naming the file of a portal that cannot be read. */
+Portals load_portals(const std::string& dir);
+
 /** The request that `aides-search` builds for the same question, from the Aides-territoires
  *  v1.6 parameter names of `/api/aids/` (and this contract's own). Unknown parameters are
- *  ignored, as Aides-territoires does. `portal` names `portals_dir/SLUG.json`.
+ *  ignored, as Aides-territoires does. `portal` names one of `portals` by its slug.
  *  @throws UsageError naming the parameter and its bad value. */
-SearchRequest search_request(const Params& params, const std::string& portals_dir, const Limits& limits = {});
+SearchRequest search_request(const Params& params, const Portals& portals, const Limits& limits = {});
 
 /** `{"revision", "age_seconds", "aids"}` of a status, `now` in seconds since 1970. */
 std::string status_json(const IndexStatus& status, std::int64_t now);
 
 class Api {
   public:
-    /** @throws IndexError when the index cannot be opened. */
+    /** Opens the index and reads the portals of `portals_dir` (load_portals()), once.
+     *  @throws IndexError when the index cannot be opened, UsageError for a bad portal file. */
     Api(const std::string& db, std::string portals_dir, Limits limits = {});
 
     /** Answers GET `path` (e.g. `/api/aids/`); `base_url` (`http://host:port`) prefixes the
@@ -48,6 +57,8 @@ class Api {
     /** The revision now read (IndexError when unreadable). */
     IndexStatus status() const { return searcher_.status(); }
     const Searcher& searcher() const { return searcher_; }
+    /** True when `slug` is one of the portals read at start. */
+    bool has_portal(const std::string& slug) const { return portals_.count(slug) > 0; }
 
   private:
     Reply route(const std::string& path, const Params& params, const std::string& base_url) const;
@@ -65,6 +76,7 @@ class Api {
     Searcher searcher_;
     PerimeterFinder perimeter_finder_;
     std::string portals_dir_;
+    Portals portals_;
     Limits limits_;
 };
 

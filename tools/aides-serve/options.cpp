@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "command_line.hpp"
+
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -61,19 +63,12 @@ std::string serve_help() {
 
 ServeParams parse_serve_args(int argc, const char* const* argv) {
     ServeParams params;
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(describe()).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
+    po::variables_map vm = tools::parse_command_line(tools::arguments(argc, argv), describe());
     if (vm.count("help")) {
         params.help = true;
         return params;
     }
-    if (!vm.count("db")) throw UsageError("--db DIR is required");
-    params.db = vm["db"].as<std::string>();
+    params.db = tools::required_db(vm);
     std::string listen = vm["listen"].as<std::string>();
     std::size_t colon = listen.rfind(':');
     if (colon == std::string::npos) throw UsageError("--listen expects HOST:PORT, got \"" + listen + "\"", listen);

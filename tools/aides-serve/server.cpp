@@ -125,7 +125,7 @@ int run_serve(const ServeParams& params, std::ostream& out, std::ostream& err) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a client gone mid-answer is a failed write, not a death
 
-    Api api(params.db, params.portals_dir);  // IndexError: exit 1 from main
+    Api api(params.db, params.portals_dir);  // from main: IndexError exit 1, a bad portal file (UsageError) exit 2
     std::mutex log_mutex;
 
     httplib::Server server;
@@ -194,7 +194,7 @@ int run_serve(const ServeParams& params, std::ostream& out, std::ostream& err) {
         // Portal pages are the search page, which reads its portal from the URL.
         server.Get("/portails/([a-z0-9-]+)/?", [&](const httplib::Request& req, httplib::Response& res) {
             std::string slug = req.matches[1];
-            if (!std::filesystem::is_regular_file(params.portals_dir + "/" + slug + ".json")) {
+            if (!api.has_portal(slug)) {
                 res.status = 404;
                 res.set_content("Portail inconnu : " + slug + "\n", "text/plain; charset=utf-8");
                 return;

@@ -21,7 +21,7 @@ Build an index, then search it::
 
 Classes: :class:`Index` (write), :class:`Searcher` (read; thread-safe search),
 :class:`SearchResult`, :class:`Hit`, :class:`Explanation`, :class:`CommuneProfile`,
-:class:`Place`, :class:`Geography`, :class:`IngestReport`, :class:`RecordIssue`.
+:class:`Place`, :class:`Portal`, :class:`Geography`, :class:`IngestReport`, :class:`RecordIssue`.
 
 Errors, all subclasses of :class:`aides.Error`:
 
@@ -37,7 +37,7 @@ The GIL is released while indexing and searching.
 from __future__ import annotations
 
 from . import _aides
-from ._aides import (DataError, Error, IndexLockedError, IngestReport, RecordConcern, RecordIssue, UsageError,
+from ._aides import (DataError, Error, IndexLockedError, IngestReport, Portal, RecordConcern, RecordIssue, UsageError,
                      __version__, index_format_version)
 from ._aides import IndexError  # noqa: A004 - aides.IndexError, deliberately not in __all__
 from ._engine import Geography, Index, Searcher
@@ -45,12 +45,12 @@ from ._results import CommuneProfile, Explanation, Hit, Place, SearchResult
 
 __all__ = [
     "Index", "Searcher", "Geography", "SearchResult", "Hit", "Explanation", "CommuneProfile",
-    "Place", "IngestReport", "RecordConcern", "RecordIssue", "Error", "UsageError", "DataError", "IndexLockedError",
+    "Place", "Portal", "IngestReport", "RecordConcern", "RecordIssue", "Error", "UsageError", "DataError", "IndexLockedError",
     "__version__", "index_format_version",
 ]
 
 # Show the public names as members of `aides` (in help(), repr and tracebacks).
-for _cls in (IngestReport, RecordConcern, RecordIssue):
+for _cls in (IngestReport, Portal, RecordConcern, RecordIssue):
     try:
         _cls.__module__ = "aides"
     except (AttributeError, TypeError):

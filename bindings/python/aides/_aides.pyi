@@ -1,5 +1,6 @@
 """Stubs of the C++ module aides._aides (use the `aides` package, not this module)."""
-from typing import ClassVar, List, Optional, Tuple
+import os
+from typing import ClassVar, List, Optional, Tuple, Union
 
 __version__: str
 index_format_version: int
@@ -107,6 +108,36 @@ class IndexOptions:
     adhoc: List[Tuple[str, str]]
     def __init__(self) -> None: ...
 
+class Portal:
+    @staticmethod
+    def load(path: Union[str, os.PathLike[str]]) -> Portal: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def programs(self) -> List[str]: ...
+    @property
+    def themes(self) -> List[str]: ...
+    @property
+    def categories(self) -> List[str]: ...
+    @property
+    def audiences(self) -> List[str]: ...
+    @property
+    def aid_types(self) -> List[str]: ...
+    @property
+    def steps(self) -> List[str]: ...
+    @property
+    def destinations(self) -> List[str]: ...
+    @property
+    def backers(self) -> List[str]: ...
+    @property
+    def recurrences(self) -> List[str]: ...
+    @property
+    def perimeter(self) -> str: ...
+    @property
+    def highlighted(self) -> List[str]: ...
+    @property
+    def excluded(self) -> List[str]: ...
+
 class SearchRequest:
     text: str
     commune: str
@@ -134,7 +165,7 @@ class SearchRequest:
     snippets: bool
     strict: bool
     like: str
-    portal_path: str
+    portal: Optional[Portal]
     def __init__(self) -> None: ...
 
 class Index:

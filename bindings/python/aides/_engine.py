@@ -365,7 +365,8 @@ class Searcher(_OnDisk):
                apply_before: Optional[Date] = None, published_after: Optional[Date] = None,
                today: Optional[Date] = None, include_expired: bool = False, order: str = "relevance",
                page: int = 1, size: int = 20, facets: bool = False, explain: bool = False,
-               snippets: bool = True, like: Optional[Union[str, int]] = None, portal: Optional[PathLike] = None,
+               snippets: bool = True, like: Optional[Union[str, int]] = None,
+               portal: Optional[Union[PathLike, "_aides.Portal"]] = None,
                strict: bool = False) -> SearchResult:
         """Finds the aids that fit; the keyword arguments mirror ``aides-search`` flags.
 
@@ -389,7 +390,9 @@ class Searcher(_OnDisk):
         :param facets: add facet counts. :param explain: add to each hit why it matched.
         :param snippets: False leaves each hit's ``snippet`` empty (a list of titles, an export;
             a text search is then about a quarter cheaper).
-        :param like: an aid id: aids similar to it. :param portal: a portal JSON file.
+        :param like: an aid id: aids similar to it.
+        :param portal: a :class:`Portal` (read once with ``Portal.load``, shared by every
+            search in it), or the path of a portal JSON file, read for this search.
         :param strict: only aids with every word (``--strict``); by default, when they do not
             fill the page, aids with part of the words follow, each ``partial`` with the words
             it lacks in ``missing``.
@@ -435,7 +438,10 @@ class Searcher(_OnDisk):
         request.snippets = bool(snippets)
         request.strict = bool(strict)
         request.like = str(like) if like is not None else ""
-        request.portal_path = os.fspath(portal) if portal is not None else ""
+        if isinstance(portal, _aides.Portal):
+            request.portal = portal
+        elif portal is not None:
+            request.portal = _aides.Portal.load(portal)
         return SearchResult(self._handle.search_json(request))
 
     def profile(self, commune: str) -> CommuneProfile:

@@ -6,7 +6,9 @@
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
 
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -266,6 +268,29 @@ PYBIND11_MODULE(_aides, m) {
         .def_readwrite("synonyms_path", &aides::IndexOptions::synonyms_path)
         .def_readwrite("adhoc", &aides::IndexOptions::adhoc);
 
+    // Held by shared pointer: a portal loaded once is shared by every request that names it.
+    py::class_<aides::Portal, std::shared_ptr<aides::Portal>>(m, "Portal",
+        "A portal read once from its JSON file (base filters, highlighted and excluded aid ids); "
+        "pass it as Searcher.search(portal=...) to every search in it.")
+        .def_static("load", [](const std::filesystem::path& path) {
+            py::gil_scoped_release release;
+            return std::make_shared<aides::Portal>(aides::Portal::load(path.string()));
+        }, py::arg("path"), "Reads a portal file (a str or a path). @raises UsageError naming the file.")
+        .def_readonly("name", &aides::Portal::name)
+        .def_readonly("programs", &aides::Portal::programs)
+        .def_readonly("themes", &aides::Portal::themes)
+        .def_readonly("categories", &aides::Portal::categories)
+        .def_readonly("audiences", &aides::Portal::audiences)
+        .def_readonly("aid_types", &aides::Portal::aid_types)
+        .def_readonly("steps", &aides::Portal::steps)
+        .def_readonly("destinations", &aides::Portal::destinations)
+        .def_readonly("backers", &aides::Portal::backers)
+        .def_readonly("recurrences", &aides::Portal::recurrences)
+        .def_readonly("perimeter", &aides::Portal::perimeter)
+        .def_readonly("highlighted", &aides::Portal::highlighted)
+        .def_readonly("excluded", &aides::Portal::excluded)
+        .def("__repr__", [](const aides::Portal& p) { return "<aides.Portal " + (p.name.empty() ? std::string("(unnamed)") : p.name) + ">"; });
+
     py::class_<aides::SearchRequest>(m, "SearchRequest", "The library's search request (see aides.Searcher.search).")
         .def(py::init<>())
         .def_readwrite("text", &aides::SearchRequest::text)
@@ -294,7 +319,9 @@ PYBIND11_MODULE(_aides, m) {
         .def_readwrite("snippets", &aides::SearchRequest::snippets)
         .def_readwrite("strict", &aides::SearchRequest::strict)
         .def_readwrite("like", &aides::SearchRequest::like)
-        .def_readwrite("portal_path", &aides::SearchRequest::portal_path);
+        .def_property("portal",
+            [](const aides::SearchRequest& r) { return std::const_pointer_cast<aides::Portal>(r.portal); },
+            [](aides::SearchRequest& r, std::shared_ptr<aides::Portal> portal) { r.portal = std::move(portal); });
 
     py::class_<PyIndex>(m, "Index", "A writable index handle (see aides.Index).")
         .def(py::init<const std::string&, const aides::IndexOptions&>(), py::arg("path"), py::arg("options"))
@@ -379,7 +406,7 @@ PYBIND11_MODULE(_aides, m) {
         .def("search_json", [](const PySearcher& self, const aides::SearchRequest& request) {
             // Searching and serialising both run without the GIL.
             return self.with_searcher([&](const aides::Searcher& s) {
-                return aides::to_json(s.search(request), &s.geography());
+                return aides::to_json(s.search(request));
             });
         }, py::arg("request"), "The response as the contract's JSON (what `aides-search --format json` prints).")
         .def("profile_json", [](const PySearcher& self, const std::string& commune) {

@@ -13,26 +13,26 @@ namespace aides {
  *  `YYYY-MM-DD`. A default-constructed Aid is not valid: id and name are required. */
 struct Aid {
     std::string id;  ///< always a string: 112 and "112" are the same aid
-    std::string slug, url, name, name_initial, short_title;
+    std::string slug, url, name, name_initial, short_title;  ///< name is required, non-empty
     std::string description, eligibility, project_examples;  ///< may hold HTML
-    std::vector<std::string> financers, instructors;
+    std::vector<std::string> financers, instructors;  ///< backer names
     std::vector<std::string> programs;    ///< programme slugs
     std::vector<std::string> categories;  ///< category slugs of the taxonomy
-    std::vector<std::string> targeted_audiences, aid_types, mobilization_steps, destinations;
+    std::vector<std::string> targeted_audiences, aid_types, mobilization_steps, destinations;  ///< machine values
     std::string recurrence;  ///< oneoff, ongoing, recurring or empty
-    bool is_call_for_project = false;
-    bool is_charged = false;
+    bool is_call_for_project = false;  ///< a call for projects (`--call-for-projects`)
+    bool is_charged = false;           ///< a paid service
     std::string perimeter = "country:FRA";  ///< SCALE:CODE
-    std::optional<std::string> start_date, predeposit_date, submission_deadline;
-    std::optional<int> subvention_rate_lower_bound, subvention_rate_upper_bound;
-    std::optional<long long> loan_amount, recoverable_advance_amount;
+    std::optional<std::string> start_date, predeposit_date, submission_deadline;  ///< YYYY-MM-DD
+    std::optional<int> subvention_rate_lower_bound, subvention_rate_upper_bound;  ///< percent, 0 to 100
+    std::optional<long long> loan_amount, recoverable_advance_amount;             ///< euros
     std::string date_published, date_updated;  ///< ISO date or date-time, may be empty
-    std::string status = "published";
+    std::string status = "published";  ///< `published`, `draft`, `reviewable`, `deleted` or `merged`
     std::optional<std::string> generic_aid;  ///< id of the generic aid this one localises
 
     /** @brief True when the aid can be found by searches (status `published`). */
     bool searchable() const { return status == "published"; }
-    bool operator==(const Aid&) const = default;
+    bool operator==(const Aid&) const = default;  ///< field by field
 };
 
 /** @brief The canonical JSON object of an aid (one line, fields in contract order, empty

@@ -9,6 +9,7 @@
 #include <aides/geography.hpp>
 #include <aides/index.hpp>
 #include <aides/perimeters.hpp>
+#include <aides/portal.hpp>
 #include <aides/search.hpp>
 #include <aides/version.hpp>
 #include <aides/vocabulary.hpp>

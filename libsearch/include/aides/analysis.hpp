@@ -16,19 +16,20 @@ struct Word {
     std::string form;        ///< lower case, no accents, no ligatures: `coeur`, `mobilites`
     std::string accented;    ///< lower case with accents kept: `mobilités` (for stemming)
     unsigned position = 0;   ///< 0-based word position in the text
-    bool stopword = false;
+    bool stopword = false;   ///< a French stopword (`de`, `la`...): kept for phrases, not searched alone
     bool joined = false;     ///< joined to the previous word by a hyphen (`centre-bourg`)
 };
 
 /** @brief The analyser. Not thread-safe: use one per thread (they are cheap to copy). */
 class Analyzer {
   public:
+    /** @brief An analyser with its own word breaker and stemmer. */
     Analyzer();
-    ~Analyzer();
-    Analyzer(const Analyzer&);
-    Analyzer& operator=(const Analyzer&);
-    Analyzer(Analyzer&&) noexcept;
-    Analyzer& operator=(Analyzer&&) noexcept;
+    ~Analyzer();  ///< releases the breaker and the stemmer
+    Analyzer(const Analyzer&);             ///< an independent copy, for another thread
+    Analyzer& operator=(const Analyzer&);  ///< as the copy constructor
+    Analyzer(Analyzer&&) noexcept;             ///< the moved-from analyser may only be destroyed or assigned
+    Analyzer& operator=(Analyzer&&) noexcept;  ///< as the move constructor
 
     /** @brief The words of a plain text, in order.
      *

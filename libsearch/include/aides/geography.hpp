@@ -22,34 +22,34 @@ std::optional<Scale> parse_scale(std::string_view text);
 
 /** @brief A perimeter `SCALE:CODE`. */
 struct Perimeter {
-    Scale scale = Scale::country;
-    std::string code = "FRA";
+    Scale scale = Scale::country;  ///< default: France
+    std::string code = "FRA";      ///< INSEE code, SIREN, department or region code, list name...
 
     /** @brief `SCALE:CODE`, e.g. `department:29`. */
     std::string to_string() const;
     /** @brief Parses `SCALE:CODE`; nullopt when malformed or the scale is unknown. */
     static std::optional<Perimeter> parse(std::string_view text);
-    bool operator==(const Perimeter&) const = default;
-    auto operator<=>(const Perimeter&) const = default;
+    bool operator==(const Perimeter&) const = default;  ///< same scale and code
+    auto operator<=>(const Perimeter&) const = default;  ///< by scale (narrowest first), then code
 };
 
 /** @brief A code and its name, e.g. {"29", "Finistère"}. */
 struct Place {
-    std::string code;
-    std::string name;
-    bool operator==(const Place&) const = default;
+    std::string code;  ///< INSEE code, SIREN, department or region code
+    std::string name;  ///< its name, accented
+    bool operator==(const Place&) const = default;  ///< same code and name
 };
 
 /** @brief What the engine knows of a commune (see `aides-search --profile`). */
 struct CommuneProfile {
-    std::string code;
-    std::string name;
-    std::int64_t population = 0;
+    std::string code;             ///< today's INSEE code
+    std::string name;             ///< today's name
+    std::int64_t population = 0;  ///< municipal population
     std::optional<Place> epci;  ///< nullopt for the few communes outside any EPCI
-    Place department;
+    Place department;             ///< its department (or overseas collectivity)
     std::optional<Place> region;  ///< nullopt in the overseas collectivities
     std::string zone;             ///< `mainland` or `overseas`
-    std::vector<std::string> postcodes;
+    std::vector<std::string> postcodes;   ///< sorted
     std::vector<std::string> perimeters;  ///< every perimeter making an aid eligible, narrowest first
     std::string note;  ///< how the input was read when it named the commune otherwise (see CommuneResolution)
 };
@@ -59,18 +59,18 @@ struct CommuneProfile {
 struct CommuneResolution {
     std::string code;  ///< today's INSEE code
     std::string name;  ///< today's name
-    Place department;
+    Place department;  ///< its department
     std::string note;  ///< empty when the input is the commune's INSEE code or name of today
-    bool operator==(const CommuneResolution&) const = default;
+    bool operator==(const CommuneResolution&) const = default;  ///< field by field
 };
 
 /** @brief A former commune or name: `code` and `name` as they were (the name may be empty when
  *  only the code is known), `current` today's commune holding it. */
 struct FormerCommune {
-    std::string code, name, current;
+    std::string code, name, current;  ///< former code, former name (may be empty), today's code
     bool merged = true;  ///< false: the commune was only renamed
-    bool operator==(const FormerCommune&) const = default;
-    auto operator<=>(const FormerCommune&) const = default;
+    bool operator==(const FormerCommune&) const = default;   ///< field by field
+    auto operator<=>(const FormerCommune&) const = default;  ///< by code, then name, then today's code
 };
 
 /** @brief The geography: communes, EPCIs, departments, regions and ad-hoc lists. Immutable once
@@ -79,11 +79,11 @@ class Geography {
   public:
     /** @brief An empty geography (only the country, continent and zones). */
     Geography();
-    ~Geography();
-    Geography(const Geography&);
-    Geography& operator=(const Geography&);
-    Geography(Geography&&) noexcept;
-    Geography& operator=(Geography&&) noexcept;
+    ~Geography();  ///< the national data is freed with its last copy
+    Geography(const Geography&);             ///< shares the national data, copies the ad-hoc lists
+    Geography& operator=(const Geography&);  ///< as the copy constructor
+    Geography(Geography&&) noexcept;             ///< the moved-from geography may only be destroyed or assigned
+    Geography& operator=(Geography&&) noexcept;  ///< as the move constructor
 
     /** @brief Reads the compact `geography.tsv` form. @throws DataError naming file and line. */
     static Geography load(const std::string& path);
@@ -113,6 +113,7 @@ class Geography {
      *  Empty when unknown. (Inside a non-ad-hoc perimeter, aids carry its term at index time.) */
     std::vector<Perimeter> inside_adhoc(const std::string& name) const;
 
+    /** @brief Number of communes of today (former ones not counted). */
     std::size_t commune_count() const;
     /** @brief Every commune code, sorted. */
     std::vector<std::string> commune_codes() const;

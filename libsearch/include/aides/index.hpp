@@ -27,7 +27,7 @@ struct RecordIssue {
     std::string source;    ///< file name, `-` for standard input
     std::size_t line = 0;  ///< 1-based line of the record (its first line in a JSON array); 0 for a whole file
     std::string field;     ///< empty when the whole record is at fault
-    std::string message;
+    std::string message;   ///< what is wrong, e.g. `unknown value "bribe"`
     /** @brief The record's id when it could be read, even from a malformed record: a sync keeps
      *  the indexed version of a record it rejects, so it must know which one it is. */
     std::string id;
@@ -43,9 +43,9 @@ struct RecordIssue {
 
 /** @brief A record read from a file, with where it came from. */
 struct SourcedAid {
-    Aid aid;
-    std::string source;
-    std::size_t line = 0;
+    Aid aid;                ///< the record, normalised
+    std::string source;     ///< the file it was read from, `-` for standard input
+    std::size_t line = 0;   ///< 1-based line of the record (its first line in a JSON array)
 };
 
 /** @brief Options of Index::open. Empty paths mean "keep what the index has, else the
@@ -72,7 +72,7 @@ struct RemovalLimit {
 
 /** @brief Options of Index::ingest and Index::sync. */
 struct IngestOptions {
-    InputFormat format = InputFormat::automatic;
+    InputFormat format = InputFormat::automatic;  ///< how to read the inputs (default: told from their start)
     /** @brief Index the valid records even when some are bad (they are still reported). Never
      *  skips a whole file that cannot be read: such a run always refuses. */
     bool skip_invalid = false;
@@ -86,7 +86,7 @@ struct IngestOptions {
 struct RecordConcern {
     std::string kind;     ///< `no-audience`, `national-by-default`, `perimeter-inferred`, `perimeter-not-inferred`
     std::string summary;  ///< one line a librarian can act on, e.g. "12 aids have no audience: ..."
-    std::size_t count = 0;
+    std::size_t count = 0;           ///< records concerned
     std::vector<RecordIssue> first;  ///< the first records concerned (at most 5)
 };
 
@@ -125,9 +125,9 @@ class Index {
      *  @throws IndexLockedError when another writer holds it, IndexError when it is not an aides
      *  index of this format version, DataError for a bad geography/taxonomy/synonyms/ad-hoc file. */
     static Index open(const std::string& dir, const IndexOptions& options = {});
-    ~Index();
-    Index(Index&&) noexcept;
-    Index& operator=(Index&&) noexcept;
+    ~Index();  ///< releases the write lock; uncommitted changes are never left behind
+    Index(Index&&) noexcept;             ///< the moved-from index may only be destroyed or assigned
+    Index& operator=(Index&&) noexcept;  ///< as the move constructor
 
     /** @brief Reads every input (path or `-` for stdin), validates, and adds or replaces the
      *  records in one transaction: all valid records are committed, or (when any record is bad
@@ -170,7 +170,10 @@ class Index {
 
 /** @brief Reads records from a file (`-` = stdin) without indexing: each record parsed and
  *  normalised (labels to machine values), or reported. Categories and perimeters are checked
- *  later, against the index's taxonomy and geography. */
+ *  later, against the index's taxonomy and geography.
+ *  @param path the file, `-` for standard input; @param format how to read it;
+ *  @param issues receives every rejected record and file-level error (nothing is thrown).
+ *  @return the records read, in file order. */
 std::vector<SourcedAid> read_records(const std::string& path, InputFormat format,
                                      std::vector<RecordIssue>& issues);
 

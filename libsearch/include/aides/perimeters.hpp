@@ -30,9 +30,9 @@ class PerimeterFinder {
   public:
     /** @brief Indexes the communes, EPCIs, departments, regions and ad-hoc lists of `geography`. */
     explicit PerimeterFinder(const Geography& geography);
-    ~PerimeterFinder();
-    PerimeterFinder(PerimeterFinder&&) noexcept;
-    PerimeterFinder& operator=(PerimeterFinder&&) noexcept;
+    ~PerimeterFinder();  ///< frees the finder's tables
+    PerimeterFinder(PerimeterFinder&&) noexcept;             ///< the moved-from finder may only be destroyed or assigned
+    PerimeterFinder& operator=(PerimeterFinder&&) noexcept;  ///< as the move constructor
 
     /** @brief At most `limit` perimeters for `query`, best first.
      *

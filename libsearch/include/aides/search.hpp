@@ -4,6 +4,7 @@
  */
 #include <aides/aid.hpp>
 #include <aides/geography.hpp>
+#include <aides/portal.hpp>
 #include <aides/vocabulary.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -15,28 +16,39 @@
 
 namespace aides {
 
-enum class Order { relevance, deadline, published };
+/** @brief The order of the results of a search (SearchRequest::order). */
+enum class Order {
+    /** With text: by score, best first. Without text: narrowest perimeter first, then soonest
+     *  deadline (as Aides-territoires orders them). */
+    relevance,
+    deadline,  ///< soonest deadline first; no deadline (or an ongoing aid's past one) last
+    published  ///< newest publication first
+};
 
-/** @brief A search. Repeated values of one field are OR-ed, different fields AND-ed. Values
- *  accept machine values, `-` spellings and French labels, case-insensitively. */
+/** @brief A search: what `aides-search` flags and `/api/aids/` parameters say, as plain values.
+ *
+ *  Repeated values of one field are OR-ed, different fields AND-ed. Values accept machine
+ *  values, `-` spellings and French labels, case-insensitively. A default-constructed request
+ *  finds every open, published aid, 20 a page, by relevance. Searcher::search() checks the
+ *  values and throws UsageError naming a bad one. */
 struct SearchRequest {
     std::string text;       ///< words AND-ed, `,` OR-groups, `"phrase"`, `-exclusion`
     std::string commune;    ///< INSEE code, name (`NAME (DEP)`...), postcode, see Geography::resolve; empty: none
     std::string perimeter;  ///< `SCALE:CODE`; empty: none
     std::vector<std::string> audiences;  ///< default with a commune and no audience: `commune`
     std::vector<std::string> themes, categories, aid_types;  ///< aid types include the two groups
-    std::vector<std::string> steps, destinations, programs, backers, recurrences;
-    bool call_for_projects = false;
-    std::optional<bool> is_charged;
+    std::vector<std::string> steps, destinations, programs, backers, recurrences;  ///< programme slugs, backer names (whole, any case)
+    bool call_for_projects = false;  ///< only calls for projects
+    std::optional<bool> is_charged;  ///< true: only paid services; false: only free ones; nullopt: both
     std::string apply_before;    ///< YYYY-MM-DD: deadline on or before
     std::string published_after; ///< YYYY-MM-DD: published on or after
     std::string today;           ///< YYYY-MM-DD, default the real date
-    bool include_expired = false;
-    Order order = Order::relevance;
+    bool include_expired = false;  ///< keep aids whose deadline is before `today`
+    Order order = Order::relevance;  ///< see Order
     int page = 1;   ///< 1-based
     int size = 20;  ///< 1..1000
-    bool facets = false;
-    bool explain = false;
+    bool facets = false;   ///< fill SearchResponse::facets
+    bool explain = false;  ///< fill each hit's SearchHit::why
     /// false: every hit's `snippet` left empty (a list of titles, an export): the page skips
     /// reading its descriptions for the query's words, about a quarter of a text search
     bool snippets = true;
@@ -45,7 +57,11 @@ struct SearchRequest {
     /// words follow them (`SearchHit::partial`)
     bool strict = false;
     std::string like;  ///< an aid id: aids similar to it
-    std::string portal_path;  ///< a portal JSON file (base filters, highlighted and excluded ids)
+    /// the portal searched in (base filters, highlighted and excluded ids), loaded once with
+    /// Portal::load() and shared by the requests that name it; null: none
+    std::shared_ptr<const Portal> portal;
+    /** @brief Field by field; portals compare as pointers (the same loaded portal). */
+    bool operator==(const SearchRequest&) const = default;
 };
 
 /** @brief Why an aid matched (`--explain`). */
@@ -55,11 +71,15 @@ struct Explanation {
     std::map<std::string, std::vector<std::string>> matched;  ///< field -> query words found
 };
 
+/** @brief One result of a search: the aid, and what the search found of it. */
 struct SearchHit {
-    Aid aid;
+    Aid aid;  ///< the whole record, as indexed
+    /// the name of `aid.perimeter` in the index's geography (`Finistère` for `department:29`;
+    /// the code when the geography does not know it), so that every output shows the same
+    std::string perimeter_name;
     double score = 0;  ///< relevance in [0, 1] with text (the best match of the result is 1), 0 without
     std::string snippet;  ///< HTML-escaped extract of the description, matches in <mark>; empty when `SearchRequest::snippets` is false
-    std::optional<Explanation> why;
+    std::optional<Explanation> why;  ///< why it matched; only with SearchRequest::explain
     bool partial = false;  ///< has only part of the words of the text (ranked after every full match)
     std::vector<std::string> missing;  ///< a partial hit's words it lacks, as typed
 };
@@ -68,15 +88,17 @@ struct SearchHit {
  *  `backers`) -> value -> number of matching aids. */
 using Facets = std::map<std::string, std::map<std::string, std::size_t>>;
 
+/** @brief The answer to a SearchRequest: one page of hits, the exact count, and what the caller
+ *  should be told about how the request was read. */
 struct SearchResponse {
     std::size_t count = 0;  ///< exact number of matching aids (full matches: partial ones are not counted)
     /// aids with part of the words, that follow the full matches; counted when the page reaches
     /// past the full matches (0 otherwise: not counted)
     std::size_t partial_count = 0;
-    int page = 1;
-    int size = 20;
-    std::vector<SearchHit> results;
-    std::optional<Facets> facets;
+    int page = 1;   ///< the request's page (1-based)
+    int size = 20;  ///< the request's page size
+    std::vector<SearchHit> results;  ///< the page: at most `size` hits, full matches first
+    std::optional<Facets> facets;    ///< counts over every matching aid; only with SearchRequest::facets
     std::optional<std::string> suggestion;  ///< "did you mean", when a word is unknown
     bool relaxed = false;                   ///< a group of words was relaxed, or no aid has every word and partial hits are shown
     std::vector<std::string> missing;       ///< the words left out by relaxation (the best partial hit's, without full match)
@@ -88,9 +110,12 @@ struct SearchResponse {
     std::vector<std::string> warnings;
 };
 
-/** @brief The contract's JSON of a response (`--format json`). */
-std::string to_json(const SearchResponse& response, const Geography* geography = nullptr);
-/** @brief One result as a JSON object (`--format jsonl`). */
+/** @brief The contract's JSON of a response (`--format json`): `count`, `page`, `size`,
+ *  `results` (each as to_json(const SearchHit&)), `facets`, `suggestion`... on one line. */
+std::string to_json(const SearchResponse& response);
+/** @brief One result as a JSON object (`--format jsonl`, and each of a response's `results`):
+ *  `id`, `slug`, `name`, `score`, `perimeter`, `perimeter_name`, `submission_deadline`, the
+ *  rest of the record, `snippet`, and `partial`/`missing`, `why` when set. */
 std::string to_json(const SearchHit& hit);
 /** @brief The commune a search answered for: `{"code", "name", "department": {"code", "name"},
  *  "note"?}` (the `commune` of a response's JSON). */
@@ -108,9 +133,9 @@ struct IndexStatus {
 
 /** @brief A theme of the index's taxonomy and its categories (`value` slug, `label` French name). */
 struct ThemeEntry {
-    std::string slug;
-    std::string name;
-    std::vector<VocabularyEntry> categories;
+    std::string slug;  ///< e.g. `mobilite-transports`
+    std::string name;  ///< French name
+    std::vector<VocabularyEntry> categories;  ///< its categories, `value` the slug, `label` the name
 };
 
 /** @brief A read-only handle on an index. Move-only; search() may be called from several
@@ -120,15 +145,22 @@ struct ThemeEntry {
  *  reference data (geography, taxonomy, synonyms, ad-hoc lists) is read once, here. */
 class Searcher {
   public:
-    /** @brief @throws IndexError when `dir` is missing, corrupt or of another format version. */
+    /** @brief Opens an index for reading, and reads its reference data.
+     *  @param dir the index directory made by Index (`aides-index --db DIR`), or a replica stub.
+     *  @throws IndexError when `dir` is missing, corrupt or of another format version. */
     explicit Searcher(const std::string& dir);
-    ~Searcher();
-    Searcher(Searcher&&) noexcept;
-    Searcher& operator=(Searcher&&) noexcept;
+    ~Searcher();  ///< closes the index; searches still running must have returned
+    Searcher(Searcher&&) noexcept;             ///< the moved-from searcher may only be destroyed or assigned
+    Searcher& operator=(Searcher&&) noexcept;  ///< as the move constructor
 
-    /** @brief Runs a search. @throws UsageError for bad request values, IndexError on I/O. */
+    /** @brief Runs a search.
+     *  @param request the question; its portal, if any, is shared, not copied.
+     *  @return one page of hits, each with its perimeter's name, and the exact count.
+     *  @throws UsageError for bad request values (naming the value), IndexError on I/O. */
     SearchResponse search(const SearchRequest& request) const;
-    /** @brief A commune's profile. @throws UsageError when unknown or ambiguous. */
+    /** @brief A commune's profile (`aides-search --profile`).
+     *  @param commune read as SearchRequest::commune: INSEE code, postcode or name.
+     *  @throws UsageError when unknown or ambiguous. */
     CommuneProfile profile(const std::string& commune) const;
     /** @brief The geography held by the index (ad-hoc lists included). */
     const Geography& geography() const;

@@ -11,7 +11,7 @@ namespace aides {
 
 namespace {
 
-nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography) {
+nlohmann::ordered_json hit_json(const SearchHit& hit) {
     nlohmann::ordered_json aid = json_io::aid_to_json(hit.aid);
     nlohmann::ordered_json out;
     // The contract's leading fields first, then the rest of the record.
@@ -20,9 +20,7 @@ nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography
     out["name"] = aid["name"];
     out["score"] = std::round(hit.score * 1000.0) / 1000.0;
     out["perimeter"] = aid["perimeter"];
-    if (geography) {
-        if (auto p = Perimeter::parse(hit.aid.perimeter)) out["perimeter_name"] = geography->name_of(*p);
-    }
+    if (!hit.perimeter_name.empty()) out["perimeter_name"] = hit.perimeter_name;
     out["submission_deadline"] = aid["submission_deadline"];
     for (auto& [key, value] : aid.items())
         if (!out.contains(key)) out[key] = value;
@@ -44,9 +42,9 @@ nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography
 
 }  // namespace
 
-std::string to_json(const SearchHit& hit) { return hit_json(hit, nullptr).dump(); }
+std::string to_json(const SearchHit& hit) { return hit_json(hit).dump(); }
 
-std::string to_json(const SearchResponse& response, const Geography* geography) {
+std::string to_json(const SearchResponse& response) {
     nlohmann::ordered_json out;
     out["count"] = response.count;
     // Only when there are partial matches: absent means none (a search without text has none).
@@ -55,7 +53,7 @@ std::string to_json(const SearchResponse& response, const Geography* geography) 
     out["size"] = response.size;
     if (response.commune) out["commune"] = nlohmann::ordered_json::parse(to_json(*response.commune));
     out["results"] = nlohmann::ordered_json::array();
-    for (const auto& hit : response.results) out["results"].push_back(hit_json(hit, geography));
+    for (const auto& hit : response.results) out["results"].push_back(hit_json(hit));
     if (response.facets) {
         nlohmann::ordered_json facets = nlohmann::ordered_json::object();
         for (const auto& [name, counts] : *response.facets) {

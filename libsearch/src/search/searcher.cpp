@@ -3,7 +3,6 @@
 
 #include <aides/errors.hpp>
 
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -232,7 +231,7 @@ struct Searcher::Impl {
     Plan plan(const SearchRequest& request, Context& context) const;
     SearchResponse run(const SearchRequest& request, Context& context) const;
     Query eligibility(Plan& plan, const Xapian::Database& db) const;
-    void apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const;
+    void apply_portal(const Portal& portal, SearchRequest& request, SearchRequest& base, Plan& plan) const;
     // `check_known`: a value no aid carries is a usage error (a programme) or a warning (a backer).
     void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
                       bool check_known) const;
@@ -402,34 +401,20 @@ Query Searcher::Impl::eligibility(Plan& plan, const Xapian::Database& db) const 
     return Query(Query::OP_OR, parts.begin(), parts.end());
 }
 
-void Searcher::Impl::apply_portal(const std::string& path, SearchRequest& request, SearchRequest& base, Plan& plan) const {
-    std::string text = store::read_file(path, "portal");
-    nlohmann::json portal;
-    try {
-        portal = nlohmann::json::parse(text);
-        auto append = [&](const char* key, std::vector<std::string>& target) {
-            if (!portal.contains("filters") || !portal["filters"].contains(key)) return;
-            for (const auto& value : portal["filters"][key]) target.push_back(value.get<std::string>());
-        };
-        // Portal filters narrow the request: kept in a request of their own, AND-ed in plan().
-        append("programs", base.programs);
-        append("themes", base.themes);
-        append("categories", base.categories);
-        append("audiences", base.audiences);
-        append("aid_types", base.aid_types);
-        append("steps", base.steps);
-        append("destinations", base.destinations);
-        append("backers", base.backers);
-        append("recurrences", base.recurrences);
-        if (portal.contains("filters") && portal["filters"].contains("perimeter") && request.perimeter.empty() && request.commune.empty())
-            request.perimeter = portal["filters"]["perimeter"].get<std::string>();
-        if (portal.contains("highlighted"))
-            for (const auto& id : portal["highlighted"]) plan.highlighted_ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
-        if (portal.contains("excluded"))
-            for (const auto& id : portal["excluded"]) plan.exclude_ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
-    } catch (const nlohmann::json::exception& e) {
-        throw UsageError("bad portal file " + path + ": " + e.what(), path);
-    }
+void Searcher::Impl::apply_portal(const Portal& portal, SearchRequest& request, SearchRequest& base, Plan& plan) const {
+    // Portal filters narrow the request: kept in a request of their own, AND-ed in plan().
+    base.programs = portal.programs;
+    base.themes = portal.themes;
+    base.categories = portal.categories;
+    base.audiences = portal.audiences;
+    base.aid_types = portal.aid_types;
+    base.steps = portal.steps;
+    base.destinations = portal.destinations;
+    base.backers = portal.backers;
+    base.recurrences = portal.recurrences;
+    if (!portal.perimeter.empty() && request.perimeter.empty() && request.commune.empty()) request.perimeter = portal.perimeter;
+    plan.highlighted_ids = portal.highlighted;
+    plan.exclude_ids = portal.excluded;
 }
 
 void Searcher::Impl::list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
@@ -499,13 +484,7 @@ Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const
     Plan plan;
     SearchRequest request = original;
     SearchRequest portal;  // the portal's base filters, if any
-    if (!request.portal_path.empty()) {
-        try {
-            apply_portal(request.portal_path, request, portal, plan);
-        } catch (const DataError& e) {
-            throw UsageError(std::string(e.what()) + ": " + request.portal_path, request.portal_path);
-        }
-    }
+    if (request.portal) apply_portal(*request.portal, request, portal, plan);
     if (request.page < 1) throw UsageError("--page must be 1 or more, got " + std::to_string(request.page), std::to_string(request.page));
     if (request.size < 1 || request.size > 1000)
         throw UsageError("--size must be between 1 and 1000, got " + std::to_string(request.size), std::to_string(request.size));
@@ -1010,9 +989,15 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
                 for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
     SnippetMaker snippets(highlight_terms, context.analyzer);
     const store::Revision revision = store::Revision::of(db);
+    // Every output (table, JSON, JSON Lines, Python, HTTP) shows the same name: it is the hit's.
+    auto perimeter_name = [&](const Aid& aid) {
+        auto perimeter = Perimeter::parse(aid.perimeter);
+        return perimeter ? catalogue.geography.name_of(*perimeter) : aid.perimeter;
+    };
     for (auto& [did, score] : page) {
         SearchHit hit;
         hit.aid = stored::decode(*records.get(db, revision, did));
+        hit.perimeter_name = perimeter_name(hit.aid);
         hit.score = score;
         if (request.snippets) hit.snippet = snippets.make(hit.aid);
         if (request.explain) hit.why = explain(hit.aid, plan, context, builder);
@@ -1028,6 +1013,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     for (const auto& p : partial_page) {
         SearchHit hit;
         hit.aid = stored::decode(*records.get(db, revision, p.did));
+        hit.perimeter_name = perimeter_name(hit.aid);
         hit.score = ceiling * p.coverage * (best_partial > 0 ? p.weight / best_partial : 1.0);
         hit.partial = true;
         hit.missing = p.missing;
