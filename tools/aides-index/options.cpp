@@ -81,12 +81,8 @@ std::string index_help() {
 
 IndexParams parse_index_args(int argc, const char* const* argv) {
     IndexParams params;
-    po::variables_map vm = tools::parse_command_line(tools::arguments(argc, argv), describe());
-    if (vm.count("help")) {
-        params.help = true;
-        return params;
-    }
-    params.db = tools::required_db(vm);
+    po::variables_map vm = tools::parse_tool_command_line(tools::arguments(argc, argv), describe(), params);
+    if (params.help) return params;
     if (vm.count("input")) params.inputs = vm["input"].as<std::vector<std::string>>();
     if (vm.count("sync")) params.sync_inputs = vm["sync"].as<std::vector<std::string>>();
     if (vm.count("delete")) params.delete_ids = vm["delete"].as<std::vector<std::string>>();

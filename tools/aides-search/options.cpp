@@ -80,12 +80,8 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
                          !std::isdigit(static_cast<unsigned char>(arg[1]));
         args.push_back(exclusion ? exclusion_marker + arg : arg);
     }
-    po::variables_map vm = tools::parse_command_line(args, describe(), &positional);
-    if (vm.count("help")) {
-        params.help = true;
-        return params;
-    }
-    params.db = tools::required_db(vm);
+    po::variables_map vm = tools::parse_tool_command_line(args, describe(), params, &positional);
+    if (params.help) return params;
     SearchRequest& r = params.request;
     for (auto word : many(vm, "text")) {
         if (word.rfind(exclusion_marker, 0) == 0) word.erase(0, exclusion_marker.size());

@@ -63,12 +63,8 @@ std::string serve_help() {
 
 ServeParams parse_serve_args(int argc, const char* const* argv) {
     ServeParams params;
-    po::variables_map vm = tools::parse_command_line(tools::arguments(argc, argv), describe());
-    if (vm.count("help")) {
-        params.help = true;
-        return params;
-    }
-    params.db = tools::required_db(vm);
+    po::variables_map vm = tools::parse_tool_command_line(tools::arguments(argc, argv), describe(), params);
+    if (params.help) return params;
     std::string listen = vm["listen"].as<std::string>();
     std::size_t colon = listen.rfind(':');
     if (colon == std::string::npos) throw UsageError("--listen expects HOST:PORT, got \"" + listen + "\"", listen);
