@@ -91,21 +91,21 @@ std::vector<std::string> query_words(const std::string& title, const aides::Anal
     return out;
 }
 
-std::optional<TermTree> walk(const Xapian::Query& query) {
+std::optional<TermTree> walk(const aides::plan::Expr& expr) {
+    using Op = aides::plan::Expr::Op;
     TermTree tree;
-    switch (query.get_type()) {
-        case Xapian::Query::LEAF_TERM:
-            tree.term = *query.get_terms_begin();
+    switch (expr.op()) {
+        case Op::term:
+            tree.term = expr.text();
             return tree;
-        case Xapian::Query::OP_SCALE_WEIGHT:
-            return walk(query.get_subquery(0));
-        case Xapian::Query::OP_AND: tree.op = TermTree::Op::all; break;
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_SYNONYM: tree.op = TermTree::Op::any; break;
+        case Op::scale: return walk(expr.parts().front());
+        case Op::and_: tree.op = TermTree::Op::all; break;
+        case Op::or_:
+        case Op::synonym: tree.op = TermTree::Op::any; break;
         default: return std::nullopt;  // phrases, exclusions: not in the mix
     }
-    for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        auto child = walk(query.get_subquery(i));
+    for (const aides::plan::Expr& part : expr.parts()) {
+        auto child = walk(part);
         if (!child) return std::nullopt;
         tree.children.push_back(std::move(*child));
     }
@@ -212,16 +212,16 @@ Mix generate_mix(const MixOptions& options) {
             if (!plan.text && response.count == 0 && !last_chance) continue;
             if (plan.text) {
                 aides::ParsedText parsed = aides::parse_text(q.text, analyzer);
-                std::vector<Xapian::Query> groups;
+                std::vector<aides::plan::Expr> groups;
                 bool plain = true;
                 for (const auto& group : parsed.groups) {
                     for (const auto& unit : group.required) plain = plain && !unit.phrase;
                     groups.push_back(builder.group(group));
                 }
-                Xapian::Query text(Xapian::Query::OP_OR, groups.begin(), groups.end());
+                aides::plan::Expr text = aides::plan::Expr::combine(aides::plan::Expr::Op::or_, std::move(groups));
                 q.terms = walk(text);
                 if (!plain || !q.terms) continue;
-                q.xapian_text = hex(text.serialise());
+                q.xapian_text = hex(text.to_query().serialise());
             }
             if (!q.commune.empty())
                 for (const auto& p : searcher.geography().perimeters_of_commune(q.commune)) q.perimeters.push_back(p.to_string());

@@ -51,7 +51,8 @@ po::options_description describe() {
         ("page", po::value<int>()->default_value(1)->value_name("N"), "1-based page; e.g. --page 2")
         ("size", po::value<int>()->default_value(20)->value_name("N"), "results per page, 1 to 1000; e.g. --size 50")
         ("facets", "add exact counts of themes, categories, aid types, audiences, programmes, backers; e.g. --facets")
-        ("explain", "add to each result why it matched (perimeter, filters, words per field); e.g. --explain")
+        ("explain", "add to each result why it matched (perimeter, filters, words per field), and to the JSON an \"explain\" block naming the executor that answered; e.g. --explain")
+        ("executor", text()->value_name("E"), "auto (default: in memory when it can, Xapian otherwise), xapian or memory (a search memory cannot run, e.g. a phrase, falls back to Xapian and --explain says why); the answer is the same, only its cost differs; e.g. --executor xapian --explain")
         ("strict", "only aids with every word; by default, when they do not fill the page, aids with part of the words follow, marked with the words they lack; e.g. --strict")
         ("no-snippets", "leave out the extract of each result's description (a list of titles, an export: faster); e.g. --no-snippets")
         ("like", text()->value_name("ID"), "aids similar to this aid, within the other filters; e.g. --like pvd-012")
@@ -154,6 +155,12 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
     r.explain = vm.count("explain") > 0;
     r.snippets = vm.count("no-snippets") == 0;
     r.strict = vm.count("strict") > 0;
+    if (vm.count("executor")) {
+        std::string executor = vm["executor"].as<std::string>();
+        auto execution = parse_execution(executor);
+        if (!execution) throw UsageError("unknown --executor \"" + executor + "\" (expected auto, xapian or memory)", executor);
+        r.execution = *execution;
+    }
     if (vm.count("like")) r.like = vm["like"].as<std::string>();
     if (vm.count("portal")) r.portal_path = vm["portal"].as<std::string>();
     if (vm.count("profile")) params.profile = vm["profile"].as<std::string>();

@@ -17,6 +17,23 @@ namespace aides {
 
 enum class Order { relevance, deadline, published };
 
+/** @brief Which executor runs a search (SearchRequest::execution). Both read the same plan and
+ *  give the same answer (the test suites run every request through both and compare); they
+ *  differ in speed: memory answers a long-lived searcher's common searches from sets and
+ *  rankings held in memory, Xapian reads the index's posting lists. */
+enum class Execution {
+    automatic,  ///< `auto`: memory when the search can run there and its lists are in memory (read on their second use), Xapian otherwise
+    xapian,     ///< `xapian`: Xapian's matcher only, nothing held in memory
+    memory,     ///< `memory`: in memory, the lists read on first use; a search it cannot run
+                ///< (a phrase, `like`, a portal's highlights, a text of many terms) falls back
+                ///< to Xapian, and SearchResponse::execution says why
+};
+
+/** @brief `auto`, `xapian` or `memory`. */
+std::string to_string(Execution execution);
+/** @brief The execution named `auto`, `xapian` or `memory`; nullopt for another name. */
+std::optional<Execution> parse_execution(const std::string& name);
+
 /** @brief A search. Repeated values of one field are OR-ed, different fields AND-ed. Values
  *  accept machine values, `-` spellings and French labels, case-insensitively. */
 struct SearchRequest {
@@ -46,6 +63,8 @@ struct SearchRequest {
     bool strict = false;
     std::string like;  ///< an aid id: aids similar to it
     std::string portal_path;  ///< a portal JSON file (base filters, highlighted and excluded ids)
+    /// which executor runs the search (default: auto); the answer is the same, only its cost differs
+    Execution execution = Execution::automatic;
 };
 
 /** @brief Why an aid matched (`--explain`). */
@@ -68,6 +87,13 @@ struct SearchHit {
  *  `backers`) -> value -> number of matching aids. */
 using Facets = std::map<std::string, std::map<std::string, std::size_t>>;
 
+/** @brief Which executor answered (SearchResponse::execution, with `explain`). */
+struct ExecutionReport {
+    Execution requested = Execution::automatic;  ///< SearchRequest::execution
+    Execution used = Execution::xapian;          ///< xapian or memory: which matched, counted and ranked the full matches
+    std::string fallback;  ///< why memory was not used when asked for (empty otherwise)
+};
+
 struct SearchResponse {
     std::size_t count = 0;  ///< exact number of matching aids (full matches: partial ones are not counted)
     /// aids with part of the words, that follow the full matches; counted when the page reaches
@@ -86,6 +112,7 @@ struct SearchResponse {
     /// what the caller should be told: a backer that matches no aid (with the closest names), a
     /// page past the end (with the number of pages), an --apply-before date already past
     std::vector<std::string> warnings;
+    std::optional<ExecutionReport> execution;  ///< set when SearchRequest::explain
 };
 
 /** @brief The contract's JSON of a response (`--format json`). */

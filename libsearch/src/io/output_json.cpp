@@ -44,6 +44,22 @@ nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography
 
 }  // namespace
 
+std::string to_string(Execution execution) {
+    switch (execution) {
+        case Execution::automatic: return "auto";
+        case Execution::xapian: return "xapian";
+        case Execution::memory: return "memory";
+    }
+    return "auto";
+}
+
+std::optional<Execution> parse_execution(const std::string& name) {
+    if (name == "auto") return Execution::automatic;
+    if (name == "xapian") return Execution::xapian;
+    if (name == "memory") return Execution::memory;
+    return std::nullopt;
+}
+
 std::string to_json(const SearchHit& hit) { return hit_json(hit, nullptr).dump(); }
 
 std::string to_json(const SearchResponse& response, const Geography* geography) {
@@ -69,6 +85,13 @@ std::string to_json(const SearchResponse& response, const Geography* geography) 
     out["missing"] = response.missing;
     out["ignored"] = response.ignored;
     if (!response.warnings.empty()) out["warnings"] = response.warnings;
+    if (response.execution) {
+        nlohmann::ordered_json explain;
+        explain["executor"] = to_string(response.execution->used);
+        explain["requested"] = to_string(response.execution->requested);
+        if (!response.execution->fallback.empty()) explain["fallback"] = response.execution->fallback;
+        out["explain"] = std::move(explain);
+    }
     return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
