@@ -208,6 +208,42 @@ TEST(Ranking, ASynonymOfAbsentWordsWeighsNothing) {
     }
 }
 
+// Xapian estimates a synonym of rare ANDs (a related term of several words: `nature en ville`)
+// at a frequency of 0 and still weighs the documents it matches: found by the equivalence
+// harness, where memory had taken that 0 for "matches nothing".
+TEST(Ranking, ASynonymXapianEstimatesAtZeroStillWeighs) {
+    test::TempDir dir;
+    {
+        Xapian::WritableDatabase writer(dir.str("db"), Xapian::DB_CREATE_OR_OVERWRITE);
+        for (int i = 0; i < 60; ++i) {
+            Xapian::Document doc;
+            doc.add_term("common", 1 + i % 3);
+            if (i == 7) {
+                doc.add_term("nature", 2);
+                doc.add_term("ville", 1);
+            }
+            if (i == 9) doc.add_term("nature", 1);
+            writer.add_document(doc);
+        }
+        writer.commit();
+    }
+    Xapian::Database db(dir.str("db"));
+    const E related = E::combine(Op::synonym, {E::combine(Op::and_, {E::term("nature"), E::term("ville")}), E::term("absent")});
+    const E query = E::combine(Op::or_, {E::term("common"), E::scaled(related, 0.5)});
+    auto [expected, best] = xapian_ranking(db, query);
+    ASSERT_EQ(expected.front().first, 8u) << "the document with both words ranks first";
+    DocSet matched(db.get_lastdocid());
+    for (const auto& [did, weight] : expected) matched.add(did);
+    FilterCache cache;
+    auto ranking = rank_in_memory(query, matched, 0, expected.size(), cache, db);
+    ASSERT_TRUE(ranking);
+    ASSERT_EQ(ranking->page.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(ranking->page[i].first, expected[i].first) << "rank " << i;
+        EXPECT_TRUE(close(ranking->page[i].second, expected[i].second)) << "rank " << i;
+    }
+}
+
 TEST(Ranking, APageBeyondTheMatchOrOfNothingIsEmpty) {
     WeightedIndex index;
     Xapian::Database db = index.open();

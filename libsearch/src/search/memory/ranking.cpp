@@ -81,8 +81,8 @@ class Scorer {
                 if (factor == 0) return add(std::move(node));  // inside a synonym or only matched: no weight
                 auto frequency = synonym_frequency(expr);
                 if (!frequency) return std::nullopt;
-                if (*frequency == 0) return add(Node{Kind::nothing});
-                node.termweight = termweight(*frequency, factor);
+                if (*frequency == absent_synonym) return add(Node{Kind::nothing});
+                node.termweight = termweight(static_cast<Xapian::doccount>(*frequency), factor);
                 return add(std::move(node));
             }
             case Op::and_:
@@ -233,9 +233,11 @@ class Scorer {
     }
 
     // The term frequency Xapian gives a synonym's weight (an estimate: how its OR tree is built
-    // and rounded is Xapian's), read from the weight Xapian initialises for it; 0 when none of its
-    // words is in the index. Computed once per revision.
-    std::optional<Xapian::doccount> synonym_frequency(const plan::Expr& synonym) {
+    // and rounded is Xapian's, and may be 0 for a synonym that matches, e.g. of rare ANDs), read
+    // from the weight Xapian initialises for it; absent_synonym when none of its words is in the
+    // index. Computed once per revision.
+    static constexpr std::uint64_t absent_synonym = ~std::uint64_t{0} - 1;
+    std::optional<std::uint64_t> synonym_frequency(const plan::Expr& synonym) {
         constexpr std::uint64_t not_one = ~std::uint64_t{0};
         std::uint64_t frequency = cache_.remembered(std::string(1, '\2') + synonym.key(), db_, [&]() -> std::uint64_t {
             auto seen = std::make_shared<std::vector<Xapian::doccount>>();
@@ -249,10 +251,10 @@ class Scorer {
             const std::vector<std::string> terms = synonym.terms();
             bool absent = seen->empty() &&
                           std::all_of(terms.begin(), terms.end(), [&](const std::string& term) { return db_.get_termfreq(term) == 0; });
-            return absent ? 0 : not_one;
+            return absent ? absent_synonym : not_one;
         });
         if (frequency == not_one) return std::nullopt;
-        return static_cast<Xapian::doccount>(frequency);
+        return frequency;
     }
 
     // As Xapian::BM25Weight::init, for a query term of wqf 1 (TextQueryBuilder never sets another).
