@@ -134,7 +134,8 @@ class Traffic {
         std::vector<double> weights;
         for (const auto& code : searcher.geography().commune_codes()) {
             communes_.push_back(code);
-            weights.push_back(static_cast<double>(std::max<std::int64_t>(1, searcher.profile(code).population)));
+            auto profile = searcher.geography().profile(code);
+            weights.push_back(static_cast<double>(std::max<std::int64_t>(1, profile ? profile->population : 1)));
         }
         if (communes_.empty()) throw aides::Error("no commune in the index's geography");
         by_population_ = std::discrete_distribution<std::size_t>(weights.begin(), weights.end());
