@@ -124,6 +124,19 @@ bool titles_are_real(const std::string& titles_csv, const aides::Analyzer& analy
     return false;
 }
 
+// The INSEE codes a user may type alone: a code that is also the postcode of other communes
+// is ambiguous (the search refuses it) and left out.
+std::vector<std::string> typed_communes(const aides::Geography& geography) {
+    std::vector<std::string> out;
+    for (const auto& code : geography.commune_codes()) {
+        try {
+            if (geography.resolve_commune(code) == code) out.push_back(code);
+        } catch (const aides::Error&) {
+        }
+    }
+    return out;
+}
+
 // Text + profile queries as a portal's users ask them: 1 to 3 words of a project title (as
 // many of each length), a commune drawn with a chance proportional to its population, the
 // audience "commune" (an EPCI one time in five). Never the same query twice.
@@ -132,7 +145,7 @@ class Traffic {
     Traffic(const aides::Searcher& searcher, const std::vector<std::vector<std::string>>& titles, unsigned seed)
         : titles_(titles), random_(seed) {
         std::vector<double> weights;
-        for (const auto& code : searcher.geography().commune_codes()) {
+        for (const auto& code : typed_communes(searcher.geography())) {
             communes_.push_back(code);
             auto profile = searcher.geography().profile(code);
             weights.push_back(static_cast<double>(std::max<std::int64_t>(1, profile ? profile->population : 1)));
@@ -206,7 +219,7 @@ Mix generate_mix(const MixOptions& options) {
     bool real_titles = titles_are_real(options.titles_csv, analyzer);
     std::cerr << "mix: " << titles.size() << (real_titles ? " real project titles" : " titles from the index") << "\n";
 
-    std::vector<std::string> communes = searcher.geography().commune_codes();
+    std::vector<std::string> communes = typed_communes(searcher.geography());
     std::vector<std::string> themes;
     for (const auto& [slug, theme] : catalogue.taxonomy.themes()) themes.push_back(slug);
     // The audiences most aids target: the broad facet query rotates over them.
