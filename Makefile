@@ -54,7 +54,7 @@ test: geography web
 
 # One clang build with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer coverage
 # ($(FUZZ_BUILD), beside the main build) serves two runs:
-# - the libFuzzer targets on their seeds: `make fuzz` runs each FUZZ_SECONDS, `make test` runs
+# - the libFuzzer targets on their seeds: `make fuzz` runs them all within FUZZ_MINUTES (30), `make test` runs
 #   each FUZZ_RUNS times (fuzz-smoke). Crashes land in $(FUZZ_BUILD)/fuzz/work/NAME/, new inputs
 #   in .../NAME/corpus/.
 # - test-sanitize: every C++ suite (unit, e2e, reliability, fuzz seed replays) sanitized, with
@@ -63,7 +63,7 @@ test: geography web
 #   browser tests (label web: their npm driver is installed into the main build only).
 #   SANITIZE_TESTS: a ctest regex to run a subset; the kill test uses AIDES_KILL_RECORDS records.
 FUZZ_BUILD     ?= build-fuzz
-FUZZ_SECONDS   ?= 400
+FUZZ_MINUTES   ?= 30
 FUZZ_RUNS      ?= 1000
 SANITIZE_TESTS ?=
 SAN_OPTIONS    := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
@@ -77,17 +77,9 @@ FUZZ_TARGETS := record query reader_jsonl reader_json reader_at_api reader_at_cs
 fuzz-build: fuzz-configure
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 
-# Each target FUZZ_SECONDS, JOBS of them at once (one per core); the executions are summed.
+# All targets within FUZZ_MINUTES of wall clock on JOBS cores (fuzz/run-all.sh splits it).
 fuzz: fuzz-build
-	@mkdir -p $(FUZZ_BUILD)/fuzz/work
-	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(JOBS) -I{} sh -c '\
-	  log=$(FUZZ_BUILD)/fuzz/work/{}.log; echo "fuzz: {} for $(FUZZ_SECONDS) s (log: $$log)"; \
-	  fuzz/run.sh $(FUZZ_BUILD)/bin/fuzz_{} {} $(CURDIR)/$(FUZZ_BUILD)/fuzz/work -max_total_time=$(FUZZ_SECONDS) >$$log 2>&1 \
-	    || { tail -40 $$log; exit 255; }'
-	@for target in $(FUZZ_TARGETS); do \
-	  printf '%-18s' $$target; grep -E '^(stat::number_of_executed_units|#[0-9]+[[:space:]]+DONE)' $(FUZZ_BUILD)/fuzz/work/$$target.log | tr '\n' ' '; echo; \
-	done
-	@cat $(FUZZ_BUILD)/fuzz/work/*.log | awk '/^stat::number_of_executed_units/ {n += $$2} END {printf "fuzz: %d executions in all\n", n}'
+	@fuzz/run-all.sh $(CURDIR)/$(FUZZ_BUILD)/bin $(CURDIR)/$(FUZZ_BUILD)/fuzz/work $(FUZZ_MINUTES) $(JOBS)
 
 fuzz-smoke:
 	@if command -v clang++ >/dev/null 2>&1; then \

@@ -104,6 +104,21 @@ TEST(Ingestion, BadFilesAreReportedNotThrown) {
     EXPECT_NE(issues[2].message.find("directory"), std::string::npos);
 }
 
+// Found by fuzz_reader_at_csv: a BOM followed by blanks read past the line's end.
+TEST(Ingestion, ABomBeforeBlanksIsAnEmptyInputInEveryFormat) {
+    TempDir dir;
+    for (const char* content : {"\xEF\xBB\xBF", "\xEF\xBB\xBF\t\t\t", "\xEF\xBB\xBF \r\n\t\n"}) {
+        test::write_file(dir.str("bom.txt"), content);
+        for (InputFormat format : {InputFormat::automatic, InputFormat::jsonl, InputFormat::json, InputFormat::at_api, InputFormat::at_csv}) {
+            std::vector<RecordIssue> issues;
+            EXPECT_TRUE(read_records(dir.str("bom.txt"), format, issues).empty());
+            ASSERT_EQ(issues.size(), 1u);
+            EXPECT_TRUE(issues[0].whole_file);
+            EXPECT_NE(issues[0].message.find("empty input"), std::string::npos) << issues[0].message;
+        }
+    }
+}
+
 TEST(Ingestion, BadRecordCommitsNothingUnlessSkipInvalid) {
     TempDir dir;
     test::write_file(dir.str("in.jsonl"),

@@ -26,6 +26,7 @@ using nlohmann::json;
 // `limit` bytes: messages stay on one printable line whatever the input held.
 std::string printable(std::string_view text, std::size_t limit) {
     std::string out;
+    out.reserve(std::min(text.size(), limit) + 4);
     auto hex = [&](unsigned char c) {
         static const char digits[] = "0123456789abcdef";
         out += "\\x";
@@ -39,9 +40,20 @@ std::string printable(std::string_view text, std::size_t limit) {
         }
         auto c = static_cast<unsigned char>(text[i]);
         if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f) hex(c);
-            else out += static_cast<char>(c);
-            ++i;
+            if (c < 0x20 || c == 0x7f) {
+                hex(c);
+                ++i;
+                continue;
+            }
+            // A run of plain ASCII in one append (messages are mostly that).
+            std::size_t end = i + 1;
+            while (end < text.size() && end - i < limit - out.size()) {
+                auto d = static_cast<unsigned char>(text[end]);
+                if (d < 0x20 || d >= 0x7f) break;
+                ++end;
+            }
+            out.append(text.substr(i, end - i));
+            i = end;
             continue;
         }
         std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
@@ -443,6 +455,8 @@ void for_each_record_in(std::istream& input, const std::string& path, InputForma
     while (std::getline(*in, first_line)) {
         ++number;
         first_unterminated = in->eof();
+        // The BOM goes before the blank test: a BOM and blanks are a blank line (fuzz finding).
+        if (number == 1 && first_line.compare(0, 3, "\xEF\xBB\xBF") == 0) first_line.erase(0, 3);
         if (first_line.find_first_not_of(" \t\r") != std::string::npos) break;
         first_line.clear();
     }
@@ -454,7 +468,6 @@ void for_each_record_in(std::istream& input, const std::string& path, InputForma
         on_issue(file_issue(path, 0, "", "empty input: no record"));
         return;
     }
-    if (number == 1 && first_line.size() >= 3 && first_line.compare(0, 3, "\xEF\xBB\xBF") == 0) first_line.erase(0, 3);
     char lead = first_line[first_line.find_first_not_of(" \t\r")];
     bool csv = format == InputFormat::at_csv ||
                (format == InputFormat::automatic && lead != '{' && lead != '[' &&
