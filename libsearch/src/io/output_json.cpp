@@ -25,7 +25,7 @@ nlohmann::ordered_json hit_json(const SearchHit& hit, const Geography* geography
     }
     out["submission_deadline"] = aid["submission_deadline"];
     for (auto& [key, value] : aid.items())
-        if (!out.contains(key)) out[key] = value;
+        if (!out.contains(key)) out[key] = std::move(value);
     out["snippet"] = hit.snippet;
     if (hit.partial) {
         out["partial"] = true;
