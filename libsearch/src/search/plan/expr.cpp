@@ -1,5 +1,7 @@
 #include "search/plan/expr.hpp"
 
+#include "index/schema.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -89,7 +91,8 @@ Expr Expr::source(std::shared_ptr<const Xapian::PostingSource> source, std::stri
 Expr Expr::any_term(std::string_view prefix, const std::vector<std::string>& values) {
     std::vector<Expr> terms;
     terms.reserve(values.size());
-    for (const auto& value : values) terms.push_back(term(std::string(prefix) + value));
+    // Field values as the index wrote them (a long one is its head and a hash); words as typed.
+    for (const auto& value : values) terms.push_back(term(prefix.empty() ? value : schema::term(prefix, value)));
     return combine(Op::or_, std::move(terms));
 }
 
