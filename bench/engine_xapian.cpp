@@ -222,7 +222,7 @@ class XapianFactory : public EngineFactory {
 std::unique_ptr<EngineFactory> make_aides(const Target& target, bool snippets) { return std::make_unique<AidesFactory>(target, snippets); }
 std::unique_ptr<EngineFactory> make_xapian(const Target& target) { return std::make_unique<XapianFactory>(target); }
 
-LoadReport load_aides(const std::string& input, const std::string& index_dir, const std::string& geography) {
+LoadReport load_aides(const std::string& input, const std::string& index_dir, const std::string& geography, unsigned threads) {
     LoadReport report;
     auto start = Clock::now();
     aides::IndexOptions options;
@@ -230,6 +230,7 @@ LoadReport load_aides(const std::string& input, const std::string& index_dir, co
     aides::Index index = aides::Index::open(index_dir, options);
     aides::IngestOptions ingest;
     ingest.skip_invalid = true;
+    ingest.threads = threads;
     // Several files (comma-separated) are ingested one transaction each, as successive runs of
     // aides-index would: a transaction holds its changes in memory until it commits.
     std::size_t rejected = 0, warnings = 0, transactions = 0;
@@ -251,7 +252,7 @@ LoadReport load_aides(const std::string& input, const std::string& index_dir, co
     report.bytes = disk_usage(index_dir);
     report.details = {{"rejected", rejected},           {"warnings", warnings},
                       {"transactions", transactions},   {"compact_seconds", compact_seconds},
-                      {"uncompacted_bytes", uncompacted_bytes}};
+                      {"uncompacted_bytes", uncompacted_bytes}, {"threads", threads}};
     return report;
 }
 

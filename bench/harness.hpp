@@ -103,7 +103,8 @@ struct LoadReport {
     std::uintmax_t bytes = 0;  ///< on disk
     nlohmann::json details;    ///< per step
 };
-LoadReport load_aides(const std::string& input, const std::string& index_dir, const std::string& geography);
+/** `threads`: IngestOptions::threads (0: chosen from the cores). */
+LoadReport load_aides(const std::string& input, const std::string& index_dir, const std::string& geography, unsigned threads = 0);
 /** Loads PostgreSQL with both text columns; the report times the Aides-territoires setup and
  *  the pre-analysed column apart (details). The catalogue (taxonomy...) comes from `index_dir`. */
 LoadReport load_postgres(const std::string& input, const std::string& conninfo, const std::string& index_dir);
@@ -116,8 +117,21 @@ struct MixOptions {
     std::string today;
     std::size_t per_class = 100;
     unsigned seed = 42;
+    /** Distinct text + profile queries (class `distinct`), each run once, after a warm-up on
+     *  `distinct_warmup` others (class `distinct_warmup`); 0: none. */
+    std::size_t distinct = 0, distinct_warmup = 0;
 };
 Mix generate_mix(const MixOptions& options);
+
+/** A long run of distinct text + profile queries on the library, the process's memory tabled
+ *  every `every` queries: does it level off? */
+struct SoakOptions {
+    std::string index, titles_csv, today;
+    std::size_t queries = 50000, every = 5000;
+    unsigned seed = 42;
+    bool snippets = true;
+};
+nlohmann::json soak(const SoakOptions& options);
 
 // ------------------------------------------------------------------------------------ helpers
 using Clock = std::chrono::steady_clock;
@@ -126,6 +140,8 @@ inline double seconds_since(Clock::time_point start) {
 }
 /** Peak resident set of this process, in KiB. */
 long peak_rss_kib();
+/** Resident set of this process now, in KiB. */
+long rss_kib();
 std::uintmax_t disk_usage(const std::string& path);
 
 }  // namespace bench

@@ -103,7 +103,8 @@ std::uintmax_t json_bytes(const std::string& inputs) {
 int load(const Args& args) {
     std::string system = args.need("system"), input = args.need("input");
     LoadReport report;
-    if (system == "aides") report = load_aides(input, args.need("index"), args.get("geo"));
+    if (system == "aides")
+        report = load_aides(input, args.need("index"), args.get("geo"), static_cast<unsigned>(std::stoul(args.get("threads", "0"))));
     else if (system == "postgres") report = load_postgres(input, args.need("pg"), args.need("index"));
     else if (system == "sqlite") report = load_sqlite(input, args.need("sqlite"), args.need("index"));
     else throw aides::UsageError("unknown system " + system, system);
@@ -126,6 +127,8 @@ int mix(const Args& args) {
     options.today = args.need("today");
     options.per_class = std::stoul(args.get("per-class", "100"));
     options.seed = static_cast<unsigned>(std::stoul(args.get("seed", "42")));
+    options.distinct = std::stoul(args.get("distinct", "0"));
+    options.distinct_warmup = std::stoul(args.get("distinct-warmup", "500"));
     write(to_json(generate_mix(options)), args.need("out"));
     return 0;
 }
@@ -177,20 +180,33 @@ int run(const Args& args) {
 
     std::vector<std::string> classes;
     std::map<std::string, std::vector<const QuerySpec*>> by_class;
+    std::vector<const QuerySpec*> distinct_warmup;  // run before the distinct class, untimed
     for (const auto& q : mix.queries) {
+        if (q.klass == "distinct_warmup") {
+            distinct_warmup.push_back(&q);
+            continue;
+        }
         if (!only.empty() && ("," + only + ",").find("," + q.klass + ",") == std::string::npos) continue;
         if (!by_class.count(q.klass)) classes.push_back(q.klass);
         by_class[q.klass].push_back(&q);
     }
+    // The distinct class first, on a process that has seen only its warm-up queries.
+    std::stable_partition(classes.begin(), classes.end(), [](const std::string& c) { return c == "distinct"; });
 
-    // 1. The cross-check, which is also the warm-up pass.
-    json check = json::object();
+    // 1. The cross-check, which is also the first sight of every query: timed as such (the
+    //    first-seen figures), the check itself outside the timing.
+    json check = json::object(), first_seen = json::object(), rss_after = json::object();
     for (const auto& klass : classes) {
+        if (klass == "distinct")
+            for (const QuerySpec* q : distinct_warmup) engine->search(*q);
         std::size_t equal_counts = 0, equal_facets = 0, with_facets = 0;
         double ratio_log_sum = 0;
         json mismatches = json::array();
+        std::vector<double> first_ms;
         for (const QuerySpec* q : by_class[klass]) {
+            auto t = Clock::now();
             Outcome outcome = engine->search(*q);
+            first_ms.push_back(seconds_since(t) * 1000);
             bool counts_ok = outcome.count == q->count;
             equal_counts += counts_ok;
             ratio_log_sum += std::log((outcome.count + 1.0) / (q->count + 1.0));
@@ -204,6 +220,8 @@ int run(const Args& args) {
                 mismatches.push_back({{"text", q->text}, {"commune", q->commune}, {"expected", q->count}, {"got", outcome.count},
                                       {"facets_equal", facets_ok}});
         }
+        first_seen[klass] = percentiles(first_ms);
+        rss_after[klass] = rss_kib();
         std::size_t n = by_class[klass].size();
         check[klass] = {{"queries", n}, {"equal_counts", equal_counts}, {"with_facets", with_facets}, {"equal_facets", equal_facets},
                         {"count_ratio_geomean", n ? std::exp(ratio_log_sum / static_cast<double>(n)) : 1.0},
@@ -276,7 +294,8 @@ int run(const Args& args) {
     };
     std::vector<const QuerySpec*> all;
     for (const auto& klass : classes)
-        for (const auto* q : by_class[klass]) all.push_back(q);
+        if (klass != "distinct")  // the mix of the earlier runs, comparable with them
+            for (const auto* q : by_class[klass]) all.push_back(q);
     std::shuffle(all.begin(), all.end(), std::mt19937(7));
     json qps = json::object();
     if (qps_seconds > 0 && !all.empty()) {
@@ -284,12 +303,27 @@ int run(const Args& args) {
         if (by_class.count("text_profile")) qps["text_profile"] = throughput(by_class["text_profile"]);
     }
 
+    long rss_after_run = rss_kib();  // the searcher still open, after the throughput threads
     engine.reset();
     json out = {{"system", target.system}, {"open_seconds", open_seconds}, {"check", check}, {"latency", latency},
+                {"first_seen", first_seen}, {"rss_kib_after_first_seen", rss_after}, {"rss_kib_after_run", rss_after_run},
                 {"qps", qps},              {"threads", threads},           {"peak_rss_kib", peak_rss_kib()}};
     if (target.system.rfind("postgres", 0) == 0) out["server_backend_peak_rss_kib"] = postgres_backend_peak_kib();
     if (!pair_system.empty()) out["pair"] = {{"system", pair_system}, {"latency", pair_latency}};
     write(out, args.get("out"));
+    return 0;
+}
+
+int soak(const Args& args) {
+    SoakOptions options;
+    options.index = args.need("index");
+    options.titles_csv = args.get("titles");
+    options.today = args.need("today");
+    options.queries = std::stoul(args.get("queries", "50000"));
+    options.every = std::max<std::size_t>(1, std::stoul(args.get("every", "5000")));
+    options.seed = static_cast<unsigned>(std::stoul(args.get("seed", "42")));
+    options.snippets = args.get("snippets", "yes") == "yes";
+    write(bench::soak(options), args.get("out"));
     return 0;
 }
 
@@ -377,7 +411,8 @@ int main(int argc, char** argv) {
         if (command == "mix") return mix(args);
         if (command == "run") return run(args);
         if (command == "startup") return startup(args);
-        std::cerr << "usage: aides-bench load|mix|run|startup [--option value]... (see bench/run.sh)\n";
+        if (command == "soak") return soak(args);
+        std::cerr << "usage: aides-bench load|mix|run|startup|soak [--option value]... (see bench/run.sh)\n";
         return 2;
     } catch (const aides::UsageError& e) {
         std::cerr << "aides-bench: " << e.what() << "\n";

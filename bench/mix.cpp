@@ -21,6 +21,8 @@
 
 namespace bench {
 
+using nlohmann::json;
+
 namespace {
 
 std::string hex(const std::string& bytes) {
@@ -91,21 +93,109 @@ std::vector<std::string> query_words(const std::string& title, const aides::Anal
     return out;
 }
 
-std::optional<TermTree> walk(const Xapian::Query& query) {
+// The query words of each title: the real project titles when given, else the names of aids
+// drawn from the index.
+std::vector<std::vector<std::string>> query_titles(const std::string& titles_csv, Xapian::Database& db, const aides::Analyzer& analyzer,
+                                                   std::mt19937& random) {
+    std::vector<std::vector<std::string>> titles;
+    for (const auto& title : read_titles(titles_csv)) {
+        auto words = query_words(title, analyzer);
+        if (!words.empty()) titles.push_back(std::move(words));
+    }
+    if (titles.empty()) {
+        Xapian::doccount n = db.get_lastdocid();
+        for (int i = 0; i < 5000 && n > 0; ++i) {
+            try {
+                auto docid = static_cast<Xapian::docid>(1 + std::uniform_int_distribution<std::size_t>(0, n - 1)(random));
+                auto aid = aides::stored::decode(db.get_document(docid).get_data());
+                auto words = query_words(aid.name, analyzer);
+                if (!words.empty()) titles.push_back(std::move(words));
+            } catch (const Xapian::DocNotFoundError&) {
+            }
+        }
+    }
+    if (titles.empty()) throw aides::Error("no titles to draw query words from");
+    return titles;
+}
+
+bool titles_are_real(const std::string& titles_csv, const aides::Analyzer& analyzer) {
+    for (const auto& title : read_titles(titles_csv))
+        if (!query_words(title, analyzer).empty()) return true;
+    return false;
+}
+
+// The INSEE codes a user may type alone: a code that is also the postcode of other communes
+// is ambiguous (the search refuses it) and left out.
+std::vector<std::string> typed_communes(const aides::Geography& geography) {
+    std::vector<std::string> out;
+    for (const auto& code : geography.commune_codes()) {
+        try {
+            if (geography.resolve_commune(code) == code) out.push_back(code);
+        } catch (const aides::Error&) {
+        }
+    }
+    return out;
+}
+
+// Text + profile queries as a portal's users ask them: 1 to 3 words of a project title (as
+// many of each length), a commune drawn with a chance proportional to its population, the
+// audience "commune" (an EPCI one time in five). Never the same query twice.
+class Traffic {
+  public:
+    Traffic(const aides::Searcher& searcher, const std::vector<std::vector<std::string>>& titles, unsigned seed)
+        : titles_(titles), random_(seed) {
+        std::vector<double> weights;
+        for (const auto& code : typed_communes(searcher.geography())) {
+            communes_.push_back(code);
+            auto profile = searcher.geography().profile(code);
+            weights.push_back(static_cast<double>(std::max<std::int64_t>(1, profile ? profile->population : 1)));
+        }
+        if (communes_.empty()) throw aides::Error("no commune in the index's geography");
+        by_population_ = std::discrete_distribution<std::size_t>(weights.begin(), weights.end());
+    }
+
+    QuerySpec next() {
+        for (int tries = 0; tries < 1000000; ++tries) {
+            QuerySpec q;
+            std::size_t words = 1 + drawn_ % 3;
+            const auto& title = titles_[pick(titles_.size())];
+            if (title.size() < words) continue;
+            std::size_t start = pick(title.size() - words + 1);
+            for (std::size_t i = 0; i < words; ++i) q.text += (i ? " " : "") + title[start + i];
+            q.commune = communes_[by_population_(random_)];
+            q.audiences = {pick(5) == 0 ? "epci" : "commune"};
+            if (!seen_.insert(q.text + "|" + q.commune + "|" + q.audiences[0]).second) continue;
+            ++drawn_;
+            return q;
+        }
+        throw aides::Error("cannot draw another distinct query");
+    }
+
+  private:
+    std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random_); }
+    const std::vector<std::vector<std::string>>& titles_;
+    std::mt19937 random_;
+    std::vector<std::string> communes_;
+    std::discrete_distribution<std::size_t> by_population_;
+    std::set<std::string> seen_;
+    std::size_t drawn_ = 0;
+};
+
+std::optional<TermTree> walk(const aides::plan::Expr& expr) {
+    using Op = aides::plan::Expr::Op;
     TermTree tree;
-    switch (query.get_type()) {
-        case Xapian::Query::LEAF_TERM:
-            tree.term = *query.get_terms_begin();
+    switch (expr.op()) {
+        case Op::term:
+            tree.term = expr.text();
             return tree;
-        case Xapian::Query::OP_SCALE_WEIGHT:
-            return walk(query.get_subquery(0));
-        case Xapian::Query::OP_AND: tree.op = TermTree::Op::all; break;
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_SYNONYM: tree.op = TermTree::Op::any; break;
+        case Op::scale: return walk(expr.parts().front());
+        case Op::and_: tree.op = TermTree::Op::all; break;
+        case Op::or_:
+        case Op::synonym: tree.op = TermTree::Op::any; break;
         default: return std::nullopt;  // phrases, exclusions: not in the mix
     }
-    for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        auto child = walk(query.get_subquery(i));
+    for (const aides::plan::Expr& part : expr.parts()) {
+        auto child = walk(part);
         if (!child) return std::nullopt;
         tree.children.push_back(std::move(*child));
     }
@@ -125,28 +215,11 @@ Mix generate_mix(const MixOptions& options) {
     std::mt19937 random(options.seed);
     auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random); };
 
-    // Titles: the real ones when given, else the names of aids in the index.
-    std::vector<std::vector<std::string>> titles;
-    for (const auto& title : read_titles(options.titles_csv)) {
-        auto words = query_words(title, analyzer);
-        if (!words.empty()) titles.push_back(std::move(words));
-    }
-    bool real_titles = !titles.empty();
-    if (!real_titles) {
-        Xapian::doccount n = db.get_lastdocid();
-        for (int i = 0; i < 5000 && n > 0; ++i) {
-            try {
-                auto aid = aides::stored::decode(db.get_document(static_cast<Xapian::docid>(1 + pick(n))).get_data());
-                auto words = query_words(aid.name, analyzer);
-                if (!words.empty()) titles.push_back(std::move(words));
-            } catch (const Xapian::DocNotFoundError&) {
-            }
-        }
-    }
-    if (titles.empty()) throw aides::Error("no titles to draw query words from");
+    std::vector<std::vector<std::string>> titles = query_titles(options.titles_csv, db, analyzer, random);
+    bool real_titles = titles_are_real(options.titles_csv, analyzer);
     std::cerr << "mix: " << titles.size() << (real_titles ? " real project titles" : " titles from the index") << "\n";
 
-    std::vector<std::string> communes = searcher.geography().commune_codes();
+    std::vector<std::string> communes = typed_communes(searcher.geography());
     std::vector<std::string> themes;
     for (const auto& [slug, theme] : catalogue.taxonomy.themes()) themes.push_back(slug);
     // The audiences most aids target: the broad facet query rotates over them.
@@ -168,6 +241,52 @@ Mix generate_mix(const MixOptions& options) {
             return text;
         }
     };
+
+    // The library's answer to a drawn query, and what the peers need; false when the query
+    // does not fit the mix (a text that matches nothing or only relaxed, a phrase).
+    auto complete = [&](QuerySpec& q, bool text, bool any_count) {
+        aides::SearchResponse response = searcher.search(request_of(q, options.today, mix.page_size));
+        // Text queries must match without relaxation (which no peer has) and be plain words.
+        if (text && (response.count == 0 || response.relaxed)) return false;
+        if (!text && response.count == 0 && !any_count) return false;
+        if (text) {
+            aides::ParsedText parsed = aides::parse_text(q.text, analyzer);
+            std::vector<aides::plan::Expr> groups;
+            bool plain = true;
+            for (const auto& group : parsed.groups) {
+                for (const auto& unit : group.required) plain = plain && !unit.phrase;
+                groups.push_back(builder.group(group));
+            }
+            aides::plan::Expr text_expr = aides::plan::Expr::combine(aides::plan::Expr::Op::or_, std::move(groups));
+            q.terms = walk(text_expr);
+            if (!plain || !q.terms) return false;
+            q.xapian_text = hex(text_expr.to_query().serialise());
+        }
+        if (!q.commune.empty())
+            for (const auto& p : searcher.geography().perimeters_of_commune(q.commune)) q.perimeters.push_back(p.to_string());
+        q.count = response.count;
+        if (q.facets) q.expected_facets = response.facets;
+        return true;
+    };
+
+    // The distinct class first (the headline): text + profile queries as a portal's users ask
+    // them, each once, and other ones of the same kind for the warm-up before them.
+    if (options.distinct > 0) {
+        Traffic traffic(searcher, titles, options.seed + 1);
+        for (auto [klass, wanted] : {std::pair<const char*, std::size_t>{"distinct_warmup", options.distinct_warmup},
+                                     std::pair<const char*, std::size_t>{"distinct", options.distinct}}) {
+            std::size_t accepted = 0, attempts = 0;
+            while (accepted < wanted && attempts < wanted * 50) {
+                ++attempts;
+                QuerySpec q = traffic.next();
+                q.klass = klass;
+                if (!complete(q, true, false)) continue;
+                mix.queries.push_back(std::move(q));
+                ++accepted;
+            }
+            std::cerr << "mix: " << klass << ": " << accepted << " queries (" << attempts << " drawn)\n";
+        }
+    }
 
     struct ClassPlan {
         const char* name;
@@ -205,28 +324,8 @@ Mix generate_mix(const MixOptions& options) {
             for (const auto& t : q.themes) key += "|" + t;
             if (!plan.broad && !seen.insert(key).second) continue;
 
-            aides::SearchResponse response = searcher.search(request_of(q, options.today, mix.page_size));
-            // Text queries must match without relaxation (which no peer has) and be plain words.
             bool last_chance = attempts > options.per_class * 100;
-            if (plan.text && (response.count == 0 || response.relaxed)) continue;
-            if (!plan.text && response.count == 0 && !last_chance) continue;
-            if (plan.text) {
-                aides::ParsedText parsed = aides::parse_text(q.text, analyzer);
-                std::vector<Xapian::Query> groups;
-                bool plain = true;
-                for (const auto& group : parsed.groups) {
-                    for (const auto& unit : group.required) plain = plain && !unit.phrase;
-                    groups.push_back(builder.group(group));
-                }
-                Xapian::Query text(Xapian::Query::OP_OR, groups.begin(), groups.end());
-                q.terms = walk(text);
-                if (!plain || !q.terms) continue;
-                q.xapian_text = hex(text.serialise());
-            }
-            if (!q.commune.empty())
-                for (const auto& p : searcher.geography().perimeters_of_commune(q.commune)) q.perimeters.push_back(p.to_string());
-            q.count = response.count;
-            if (q.facets) q.expected_facets = response.facets;
+            if (!complete(q, plan.text, last_chance)) continue;
             mix.queries.push_back(std::move(q));
             ++accepted;
             ++rotation;
@@ -234,6 +333,45 @@ Mix generate_mix(const MixOptions& options) {
         std::cerr << "mix: " << plan.name << ": " << accepted << " queries (" << attempts << " drawn)\n";
     }
     return mix;
+}
+
+json soak(const SoakOptions& options) {
+    aides::Searcher searcher(options.index);
+    aides::Analyzer analyzer;
+    Xapian::Database db(options.index);
+    std::mt19937 random(options.seed);
+    std::vector<std::vector<std::string>> titles = query_titles(options.titles_csv, db, analyzer, random);
+    // Another seed than the mix's distinct class: other queries.
+    Traffic traffic(searcher, titles, options.seed + 7);
+    Target target;
+    target.system = options.snippets ? "aides" : "aides-records";
+    target.index = options.index;
+    target.today = options.today;
+    auto factory = make_aides(target, options.snippets);
+    auto engine = factory->make();
+    json rows = json::array();
+    std::vector<double> block;
+    std::size_t zero = 0;
+    auto start = Clock::now();
+    for (std::size_t i = 1; i <= options.queries; ++i) {
+        QuerySpec q = traffic.next();
+        q.klass = "distinct";
+        auto t = Clock::now();
+        Outcome outcome = engine->search(q);
+        block.push_back(seconds_since(t) * 1000);
+        zero += outcome.count == 0;
+        if (i % options.every == 0 || i == options.queries) {
+            std::sort(block.begin(), block.end());
+            auto at = [&](double p) { return block[std::min(block.size() - 1, static_cast<std::size_t>(p * static_cast<double>(block.size())))]; };
+            rows.push_back({{"queries", i}, {"rss_kib", rss_kib()}, {"peak_rss_kib", peak_rss_kib()}, {"p50_ms", at(0.50)},
+                            {"p90_ms", at(0.90)}, {"p99_ms", at(0.99)}, {"zero_hits", zero}, {"seconds", seconds_since(start)}});
+            std::cerr << "soak: " << i << " queries, RSS " << rss_kib() / 1024 << " MB\n";
+            block.clear();
+            zero = 0;
+        }
+    }
+    return {{"queries", options.queries}, {"every", options.every}, {"snippets", options.snippets}, {"titles", titles.size()},
+            {"docs", db.get_doccount()}, {"rows", rows}};
 }
 
 }  // namespace bench

@@ -16,7 +16,7 @@ from pathlib import Path
 BEGIN, END = "<!-- search-bench:begin -->", "<!-- search-bench:end -->"
 SYSTEMS = [("aides", "aides (library)"), ("aides-records", "aides, records only"), ("xapian", "raw Xapian"), ("postgres", "PostgreSQL"),
            ("postgres-pre", "PostgreSQL, pre-analysed"), ("sqlite", "SQLite FTS5")]
-CLASSES = [("text", "text only (1-4 words)"), ("profile", "profile (commune + audience + themes)"),
+CLASSES = [("distinct", "**distinct text + profile** (each query once)"), ("text", "text only (1-4 words)"), ("profile", "profile (commune + audience + themes)"),
            ("text_profile", "text + profile"), ("text_profile_facets", "text + profile + facets"),
            ("deadline", "profile, by deadline"), ("broad_facets", "broad facets (one audience)")]
 
@@ -127,6 +127,7 @@ def size_section(results, n):
         per_class.setdefault(q["class"], []).append(q)
     json_bytes = next((l["json_bytes"] for l in loads.values() if l), 0)
     out = [f"### {n:,} aids (JSON Lines: {size(json_bytes)})", ""]
+    out += distinct_section(results, n, runs, per_class)
 
     out += ["Indexing (one process, reading the JSON Lines file; PostgreSQL: COPY with the generated tsvector, GIN "
             "and filter indexes, ANALYZE):", "",
@@ -165,6 +166,19 @@ def size_section(results, n):
                    f"{ratio(p50('postgres'), p50('aides-records'))} | "
                    f"{paired(runs['aides'], c) or ratio(p50('aides'), p50('xapian'))} | "
                    f"{paired(runs['aides-records'], c) or ratio(p50('aides-records'), p50('xapian'))} |")
+    out.append("")
+
+    out += ["First sight: each query timed the first time this process runs it (the cross-check pass; the "
+            "distinct class after its warm-up on other queries, the other classes in turn after it), ms p50 / p90 / p99:", "",
+            "| query class | " + " | ".join(label for _, label in SYSTEMS) + " | PostgreSQL / aides (p50) |",
+            "|---|" + "---:|" * len(SYSTEMS) + "---:|"]
+    for c, label in CLASSES:
+        cells = []
+        for s, _ in SYSTEMS:
+            lat = (runs[s] or {}).get("first_seen", {}).get(c)
+            cells.append(f"{ms(lat['p50_ms'])} / {ms(lat['p90_ms'])} / {ms(lat['p99_ms'])}" if lat else "-")
+        f50 = lambda s: ((runs[s] or {}).get("first_seen", {}).get(c) or {}).get("p50_ms")
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {ratio(f50('postgres'), f50('aides'))} |")
     out.append("")
 
     p = (runs["postgres"] or {}).get("latency", {}).get("text_profile")
@@ -229,6 +243,55 @@ def size_section(results, n):
             shown = "; ".join(f"`{e['text'] or '(no text)'}`{' @' + e['commune'] if e['commune'] else ''}: "
                               f"{e['expected']} vs {e['got']}" for e in examples)
             out.append(f"- {label}, {c}: {shown}")
+        out.append("")
+    return out
+
+
+def distinct_section(results, n, runs, per_class):
+    """The headline: distinct text + profile queries, each seen once, then repeated; and the soak."""
+    queries = per_class.get("distinct", [])
+    if not queries:
+        return []
+    warmup = len(per_class.get("distinct_warmup", []))
+    hits = sorted(q["count"] for q in queries)
+    out = [f"**Distinct traffic (issue 23)**: {len(queries):,} text + profile queries (1-3 words of real project titles, "
+           f"a commune drawn by population, audience commune or EPCI), each run once by a process that has only run "
+           f"{warmup} other such queries (first seen), then the same queries again in turn (repeated; the timed passes "
+           f"of the other classes); median hits {hits[len(hits) // 2]:,}. ms p50 / p90 / p99; RSS of the querying "
+           f"process after the first pass and after the whole run (throughput threads included):", "",
+           "| system | first seen | repeated | counts equal | RSS after first pass | RSS after run |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for s, label in SYSTEMS:
+        r = runs[s]
+        if not r or "distinct" not in r.get("first_seen", {}):
+            continue
+        f, l, k = r["first_seen"]["distinct"], r["latency"].get("distinct"), r["check"]["distinct"]
+        rss = (r.get("rss_kib_after_first_seen") or {}).get("distinct")
+        cells = [f"{ms(f['p50_ms'])} / {ms(f['p90_ms'])} / {ms(f['p99_ms'])}",
+                 f"{ms(l['p50_ms'])} / {ms(l['p90_ms'])} / {ms(l['p99_ms'])}" if l else "-",
+                 f"{k['equal_counts']}/{k['queries']}",
+                 f"{rss / 1024:.0f} MB" if rss else "-",
+                 f"{r['rss_kib_after_run'] / 1024:.0f} MB" if r.get("rss_kib_after_run") else "-"]
+        if s.startswith("postgres"):
+            cells[3] += " (client)"
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    pg = ((runs.get("postgres") or {}).get("first_seen") or {}).get("distinct")
+    for s, label in (("aides", "aides (with snippets)"), ("aides-records", "aides, records only")):
+        a = ((runs.get(s) or {}).get("first_seen") or {}).get("distinct")
+        if a and pg:
+            out.append("")
+            out.append(f"First seen, PostgreSQL / {label}: {ratio(pg['p50_ms'], a['p50_ms'])} at p50, "
+                       f"{ratio(pg['p90_ms'], a['p90_ms'])} at p90, {ratio(pg['p99_ms'], a['p99_ms'])} at p99.")
+    out.append("")
+    soak = load(results / f"soak-aides-{n}.json")
+    if soak:
+        out += [f"Memory over {soak['queries']:,} more distinct queries (the library with snippets, one searcher, other "
+                f"queries than the mix's; {soak['titles']:,} titles): RSS every {soak['every']:,} queries, with the "
+                "latency of those queries (ms):", "",
+                "| queries | RSS | peak RSS | p50 | p90 | p99 | no hit |", "|---:|---:|---:|---:|---:|---:|---:|"]
+        for row in soak["rows"]:
+            out.append(f"| {row['queries']:,} | {row['rss_kib'] / 1024:.0f} MB | {row['peak_rss_kib'] / 1024:.0f} MB | "
+                       f"{ms(row['p50_ms'])} | {ms(row['p90_ms'])} | {ms(row['p99_ms'])} | {row['zero_hits']:,} |")
         out.append("")
     return out
 
@@ -439,6 +502,28 @@ def targets(results, sizes):
     def add(what, value, goal, ok):
         rows.append(f"| {what} | {value} | {goal} | {'met' if ok else '**missed**'} |")
 
+    def seen(n, s, key):
+        r = load(results / f"run-{s}-{n}.json")
+        return (((r or {}).get("first_seen") or {}).get("distinct") or {}).get(key)
+
+    if 100000 in sizes:
+        n = 100000
+        p, a = seen(n, "postgres", "p50_ms"), seen(n, "aides", "p50_ms")
+        if a and p:
+            add("100k: distinct text + profile, first seen, p50 vs PostgreSQL, with snippets (issue 23)", f"{p / a:.1f}x faster",
+                ">= 10x", p / a >= 10)
+        v = seen(n, "aides", "p99_ms")
+        if v:
+            add("100k: distinct text + profile, first seen, p99 with snippets (issue 23)", f"{v:.2f} ms", "< 5 ms", v < 5)
+    for n in sizes:
+        soak = load(results / f"soak-aides-{n}.json")
+        if soak and len(soak["rows"]) >= 3:
+            rows_ = soak["rows"]
+            first, mid, last = rows_[0]["rss_kib"] / 1024, rows_[len(rows_) // 2]["rss_kib"] / 1024, rows_[-1]["rss_kib"] / 1024
+            grew = last - mid
+            rows.append(f"| {n:,}: RSS over {soak['queries']:,} distinct queries (issue 23) | {first:.0f} -> {mid:.0f} -> "
+                        f"{last:.0f} MB | levels off (< 1 GB at 1M) | "
+                        f"{'levels off' if grew < 0.05 * last and last < 1024 else '**still rising**' if grew >= 0.05 * last else '**over 1 GB**'} |")
     if 100000 in sizes:
         n = 100000
         p = lat(n, "postgres", "text_profile", "p50_ms")

@@ -6,7 +6,11 @@
 #   bench/run.sh BUILD_DIR [--sizes 10000,100000] [--seed 42] [--per-class 50] [--today DATE]
 #                          [--budget SECONDS] [--systems aides,aides-records,xapian,postgres,postgres-pre,sqlite]
 #                          [--input FILE] [--geo FILE] [--append] [--keep] [--no-doc]
+#                          [--distinct 2000] [--distinct-warmup 500] [--soak 50000]
 #
+# --distinct N: the headline class, N distinct text + profile queries each run once after a
+# warm-up on --distinct-warmup others (issue 23). --soak N: at sizes of 100,000 aids and more,
+# N further distinct queries on the library, its RSS tabled every 5,000 (0: skipped).
 # --input FILE benchmarks that catalogue instead of generating one per size. The results (JSON)
 # land in BUILD_DIR/bench-results (cleared first unless --append, which adds sizes to a previous
 # run); --keep keeps the indexes and the PostgreSQL cluster's files.
@@ -27,6 +31,9 @@ systems="aides,aides-records,xapian,postgres,postgres-pre,sqlite"
 append=0
 keep=0
 doc=1
+distinct=2000
+distinct_warmup=500
+soak=50000
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -40,6 +47,9 @@ while [ $# -gt 0 ]; do
     --append) append=1; shift ;;
     --keep) keep=1; shift ;;
     --no-doc) doc=0; shift ;;
+    --distinct) distinct="$2"; shift 2 ;;
+    --distinct-warmup) distinct_warmup="$2"; shift 2 ;;
+    --soak) soak="$2"; shift 2 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -92,7 +102,7 @@ titles="$root/../shared/data/aides-territoires/fonds-vert-2023-export.csv"
 [ -f "$titles" ] || titles=""
 
 {
-  echo "{\"command\": \"bench/run.sh BUILD --sizes $sizes --seed $seed --per-class $per_class --today $today --budget $budget --systems $systems\","
+  echo "{\"command\": \"bench/run.sh BUILD --sizes $sizes --seed $seed --per-class $per_class --distinct $distinct --today $today --budget $budget --systems $systems --soak $soak\","
   echo " \"date\": \"$(date -u +%Y-%m-%dT%H:%MZ)\", \"titles\": \"$([ -n "$titles" ] && echo fonds-vert-2023-export.csv || echo generated)\","
   echo " \"postgres\": \"$("$pgbin/postgres" --version)\", \"sqlite\": \"$(sqlite3 --version | cut -d' ' -f1)\","
   echo " \"xapian\": \"$(xapian-config --version 2>/dev/null | awk '{print $NF}')\","
@@ -134,7 +144,7 @@ for n in "${size_list[@]}"; do
 
   echo "-- query mix"
   "$bin/aides-bench" mix --index "$idx" ${titles:+--titles "$titles"} --today "$today" --per-class "$per_class" --seed "$seed" \
-    --out "$results/mix-$n.json"
+    --distinct "$distinct" --distinct-warmup "$distinct_warmup" --out "$results/mix-$n.json"
 
   # The library is also timed query by query against raw Xapian (--pair): ratios that the load
   # of a shared machine cannot skew.
@@ -146,6 +156,12 @@ for n in "${size_list[@]}"; do
     "$bin/aides-bench" run --system "$system" "${pair[@]}" --mix "$results/mix-$n.json" --index "$idx" --pg "$conninfo" \
       --sqlite "$sqlite_file" --budget "$budget" --out "$results/run-$system-$n.json"
   done
+
+  if has aides && [ "$soak" -gt 0 ] && [ "$n" -ge 100000 ]; then
+    echo "-- soak: $soak distinct queries, RSS every 5,000"
+    "$bin/aides-bench" soak --index "$idx" ${titles:+--titles "$titles"} --today "$today" --seed "$seed" --queries "$soak" \
+      --every 5000 --out "$results/soak-aides-$n.json"
+  fi
 
   echo "-- start-up: aides-search, psql, sqlite3"
   "$bin/aides-bench" startup --runs 20 --mix "$results/mix-$n.json" --out "$results/startup-aides-$n.json" -- \

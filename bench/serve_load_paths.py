@@ -25,7 +25,7 @@ def main(catalogue, geography, count):
     for _ in range(count * 10):  # bounded: duplicates are drawn again at most this often
         if len(seen) >= count:
             break
-        params = {"commune": rng.choice(communes), "size": "20"}
+        params = {"commune": "insee:" + rng.choice(communes), "size": "20"}
         if rng.random() < 0.5:
             params["text"] = " ".join(rng.sample(words, rng.randint(1, 3)))
         path = "/api/aids/?" + urlencode(params)

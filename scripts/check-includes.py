@@ -2,7 +2,8 @@
 """Fails when a source file includes a header of a layer it may not reach.
 
 The layers of libsearch/src, from the bottom (docs/DESIGN.md, "Which may include which"):
-  analysis, geo  ->  model  ->  io  ->  index  ->  search/plan  ->  search/memory  ->  search
+  analysis, geo  ->  model  ->  io  ->  index  ->  search/plan  ->  search/memory, search/xapian  ->  search
+(the two executors are siblings: neither includes the other)
 A layer may include its own headers and those of the layers below it, never above.
 Public headers (<aides/...>) hold standard types only and may be included anywhere. Tools,
 bindings, benchmarks and tests outside the unit suites may include public headers only.

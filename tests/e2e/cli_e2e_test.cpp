@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 namespace aides {
@@ -250,6 +251,30 @@ TEST_F(Cli, UnknownEnumValueExits2NamingIt) {
     expect_error(search({"--commune", "29103", "--category", "planetes"}), 2, "planetes", "category");
     expect_error(search({"--commune", "29103", "--order", "hasard"}), 2, "hasard", "order");
     expect_error(search({"--commune", "29103", "--format", "xml"}), 2, "xml", "format");
+    expect_error(search({"--commune", "29103", "--executor", "gpu"}), 2, "gpu", "executor");
+}
+
+// --executor chooses who runs the search, --explain says who did; the answer is the same.
+TEST_F(Cli, ExplainNamesTheExecutorThatAnswered) {
+    std::map<std::string, json> by;
+    for (const char* executor : {"auto", "xapian", "memory"}) {
+        by[executor] = search_json({"--commune", "29103", "habitat", "--explain", "--executor", executor, "--today", kToday, "--format", "json"});
+        ASSERT_TRUE(by[executor].contains("explain")) << executor;
+        EXPECT_EQ(by[executor]["explain"]["requested"], executor);
+    }
+    EXPECT_EQ(by["xapian"]["explain"]["executor"], "xapian");
+    EXPECT_EQ(by["memory"]["explain"]["executor"], "memory");
+    EXPECT_EQ(by["auto"]["explain"]["executor"], "xapian") << "a one-shot search reads each list once, with Xapian";
+    for (auto& [executor, response] : by) response.erase("explain");
+    EXPECT_GT(by["xapian"]["count"], 0);
+    EXPECT_EQ(by["memory"], by["xapian"]);
+    EXPECT_EQ(by["auto"], by["xapian"]);
+    // A phrase is Xapian's: memory falls back, and says why.
+    json phrase = search_json({"--commune", "29103", "\"centre-bourg\"", "--explain", "--executor", "memory", "--today", kToday, "--format", "json"});
+    EXPECT_EQ(phrase["explain"]["executor"], "xapian");
+    EXPECT_NE(phrase["explain"]["fallback"].get<std::string>().find("phrase"), std::string::npos) << phrase["explain"];
+    // Without --explain, no report.
+    EXPECT_FALSE(search_json({"--commune", "29103", "habitat", "--executor", "memory", "--today", kToday, "--format", "json"}).contains("explain"));
 }
 
 TEST_F(Cli, BadDateExits2NamingIt) {
@@ -360,7 +385,7 @@ TEST_F(Cli, HelpExits0AndDocumentsEveryFlag) {
     for (const char* flag : {"--db", "--commune", "--perimeter", "--audience", "--theme", "--category", "--aid-type", "--step",
                              "--destination", "--program", "--backer", "--call-for-projects", "--apply-before",
                              "--published-after", "--today", "--include-expired", "--order", "--page", "--size", "--facets",
-                             "--explain", "--no-snippets", "--format", "--like", "--portal", "--profile"})
+                             "--explain", "--executor", "--no-snippets", "--format", "--like", "--portal", "--profile"})
         EXPECT_NE(s.out.find(flag), std::string::npos) << "aides-search --help lacks " << flag;
     EXPECT_NE(s.out.find("xample"), std::string::npos) << "examples expected";
     CommandResult i = test::run_command({test::bin("aides-index"), "--help"});

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -76,6 +78,74 @@ std::vector<std::string> ids(const SearchResponse& response) {
     std::vector<std::string> out;
     for (const auto& hit : response.results) out.push_back(hit.aid.id);
     return out;
+}
+
+bool equivalence_check_enabled() {
+    const char* value = std::getenv("AIDES_EQUIVALENCE_CHECK");
+    return value != nullptr && std::string(value) == "1";
+}
+
+namespace {
+
+std::string listed(const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "" : " ") + v;
+    return "[" + out + "]";
+}
+
+std::string described(const SearchRequest& r) {
+    return "text \"" + r.text + "\", commune " + r.commune + ", perimeter " + r.perimeter + ", order " +
+           std::to_string(static_cast<int>(r.order)) + ", page " + std::to_string(r.page) + ", size " + std::to_string(r.size) +
+           (r.strict ? ", strict" : "") + (r.facets ? ", facets" : "") + (r.like.empty() ? "" : ", like " + r.like) +
+           (r.portal ? ", a portal" : "");
+}
+
+}  // namespace
+
+std::vector<std::string> executor_differences(const SearchResponse& expected, const SearchResponse& actual) {
+    std::vector<std::string> out;
+    if (ids(expected) != ids(actual)) out.push_back("ids " + listed(ids(expected)) + " != " + listed(ids(actual)));
+    if (expected.count != actual.count)
+        out.push_back("count " + std::to_string(expected.count) + " != " + std::to_string(actual.count));
+    if (expected.partial_count != actual.partial_count)
+        out.push_back("partial_count " + std::to_string(expected.partial_count) + " != " + std::to_string(actual.partial_count));
+    if (expected.facets != actual.facets) out.push_back("facets differ");
+    for (std::size_t i = 0; i < expected.results.size() && i < actual.results.size(); ++i)
+        if (std::fabs(expected.results[i].score - actual.results[i].score) > 1e-9)
+            out.push_back("score of hit " + std::to_string(i) + " (" + expected.results[i].aid.id + ") " +
+                          std::to_string(expected.results[i].score) + " != " + std::to_string(actual.results[i].score));
+    // Every other field, as the JSON says it; the scores compared above, the report aside.
+    auto json_of = [](SearchResponse response) {
+        for (auto& hit : response.results) hit.score = 0;
+        response.execution.reset();
+        return to_json(response);
+    };
+    if (out.empty() && json_of(expected) != json_of(actual)) out.push_back("JSON " + json_of(expected) + " != " + json_of(actual));
+    return out;
+}
+
+std::vector<std::string> compare_executors(const Searcher& searcher, SearchRequest request) {
+    request.execution = Execution::xapian;
+    SearchResponse xapian = searcher.search(request);
+    request.execution = Execution::memory;
+    SearchResponse memory = searcher.search(request);
+    return executor_differences(xapian, memory);
+}
+
+SearchResponse search(const Searcher& searcher, const SearchRequest& request) {
+    SearchResponse response = searcher.search(request);
+    if (equivalence_check_enabled() && request.execution == Execution::automatic) {
+        SearchRequest forced = request;
+        forced.execution = Execution::xapian;
+        SearchResponse xapian = searcher.search(forced);
+        forced.execution = Execution::memory;
+        SearchResponse memory = searcher.search(forced);
+        for (const auto& difference : executor_differences(xapian, memory))
+            ADD_FAILURE() << "executors xapian and memory differ (" << described(request) << "): " << difference;
+        for (const auto& difference : executor_differences(xapian, response))
+            ADD_FAILURE() << "executors xapian and auto differ (" << described(request) << "): " << difference;
+    }
+    return response;
 }
 
 

@@ -52,6 +52,19 @@ void build_index(const std::string& dir, const std::vector<std::string>& inputs,
 /** Ids of a response's results, in order. */
 std::vector<std::string> ids(const SearchResponse& response);
 
+/** How the search suites search: `searcher.search(request)`. With AIDES_EQUIVALENCE_CHECK=1 in
+ *  the environment (ctest sets it for the unit suites), a request left to the automatic
+ *  executor is also run with Execution::xapian and Execution::memory, and every difference
+ *  between the three answers is a test failure (executor_differences). */
+SearchResponse search(const Searcher& searcher, const SearchRequest& request);
+bool equivalence_check_enabled();
+/** What differs between two answers to one request: hit ids and order, count, partial_count,
+ *  facets, every field of the JSON; scores within 1e-9 (float noise: weights added in another
+ *  order). Empty when they agree; the executor report (SearchResponse::execution) is left out. */
+std::vector<std::string> executor_differences(const SearchResponse& expected, const SearchResponse& actual);
+/** `request` run with Execution::xapian and with Execution::memory: their differences. */
+std::vector<std::string> compare_executors(const Searcher& searcher, SearchRequest request);
+
 /** Runs a command, capturing stdout and stderr; returns the exit status. */
 struct CommandResult {
     int status = -1;

@@ -1,4 +1,4 @@
-// Filters in memory (query/doc_sets): every answer is checked against a brute force over the
+// Filters in memory (search/memory/doc_sets): every answer is checked against a brute force over the
 // documents the test wrote, or against Xapian's own evaluation of the same query.
 #include "test_support.hpp"
 
@@ -13,6 +13,8 @@ namespace aides {
 namespace {
 
 using Q = Xapian::Query;
+using E = plan::Expr;
+using Op = plan::Expr::Op;
 using Docids = std::set<Xapian::docid>;
 
 Docids members(const DocSet& set) {
@@ -157,82 +159,90 @@ TEST(DocSetSource, MatchesAsTheTermsItStandsFor) {
 
 // Queries of every shape the searcher builds: filters (terms, OR, AND, AND_NOT, match-all, value
 // ranges) and texts (synonyms, scaled weights, optional parts, phrases).
-std::vector<Q> sample_filters() {
-    Q before(Q::OP_VALUE_LE, 0, "2026-02-11");
-    Q after(Q::OP_VALUE_GE, 0, "2026-02-12");
-    const std::vector<Q> words = {Q("first"), Q("second")};
-    Q phrase(Q::OP_PHRASE, words.begin(), words.end(), 2);
+E t(const std::string& term) { return E::term(term); }
+E op(Op op, std::vector<E> parts) { return E::combine(op, std::move(parts)); }
+
+std::vector<E> sample_filters() {
+    E before = E::value_range(0, "", "2026-02-11");
+    E after = E::value_range(0, "2026-02-12", "");
+    E phrase = E::phrase({t("first"), t("second")}, 2);
     return {
-        Q(Q::OP_SYNONYM, Q("B"), Q("C")),
-        Q(Q::OP_OR, Q("extra"), Q(Q::OP_SCALE_WEIGHT, Q("C"), 0.25)),
-        Q(Q::OP_AND_MAYBE, Q("B"), Q("extra")),
+        op(Op::synonym, {t("B"), t("C")}),
+        op(Op::or_, {t("extra"), E::scaled(t("C"), 0.25)}),
         phrase,
-        Q(Q::OP_AND, Q(Q::OP_SYNONYM, Q("word"), Q("C")), Q(Q::OP_OR, phrase, Q(Q::OP_SCALE_WEIGHT, Q("extra"), 0.5))),
-        Q("A"),
-        Q("C"),
-        Q(Q::OP_OR, Q("B"), Q("C")),
-        Q(Q::OP_AND, Q("A"), Q(Q::OP_OR, Q("B"), Q("C"))),
-        Q(Q::OP_AND_NOT, Q(std::string()), Q(Q::OP_OR, Q("C"), Q(Q::OP_AND_NOT, before, Q("B")))),
-        Q(Q::OP_AND_NOT, Q(Q::OP_AND, Q("A"), after), Q("C")),
-        Q(Q::OP_FILTER, Q("A"), Q("B")),
-        Q(Q::OP_AND, Q("A"), Q()),
-        Q(Q::OP_OR, Q("nothing-has-this"), Q("C")),
+        op(Op::and_, {op(Op::synonym, {t("word"), t("C")}), op(Op::or_, {phrase, E::scaled(t("extra"), 0.5)})}),
+        t("A"),
+        t("C"),
+        op(Op::or_, {t("B"), t("C")}),
+        op(Op::and_, {t("A"), op(Op::or_, {t("B"), t("C")})}),
+        op(Op::and_not, {E::all(), op(Op::or_, {t("C"), op(Op::and_not, {before, t("B")})})}),
+        op(Op::and_not, {op(Op::and_, {t("A"), after}), t("C")}),
+        op(Op::filter, {t("A"), t("B")}),
+        op(Op::and_, {t("A"), E()}),
+        op(Op::or_, {t("nothing-has-this"), t("C")}),
+        E::value_range(0, "2026-02-01", "2026-02-12"),
     };
 }
-
-// Phrases are left to Xapian (positions); every other query resolves by its leaves' second use.
-bool has_phrase(const Q& query) { return query.get_description().find("PHRASE") != std::string::npos; }
 
 TEST(FilterCache, ResolvesOnTheSecondUseAndAnswersAsXapian) {
     SmallIndex index(2000);
     Xapian::Database db = index.open();
     FilterCache cache;
-    for (const Q& filter : sample_filters()) {
-        const Docids expected = xapian_matches(db, filter);
+    for (const E& filter : sample_filters()) {
+        const Docids expected = xapian_matches(db, filter.to_query());
         for (int use = 1; use <= 3; ++use) {
-            SCOPED_TRACE(filter.get_description() + ", use " + std::to_string(use));
+            SCOPED_TRACE(filter.key() + ", use " + std::to_string(use));
             FilterCache::Prepared prepared = cache.prepare(filter, db);
-            EXPECT_EQ(xapian_matches(db, prepared.query), expected);
+            EXPECT_EQ(xapian_matches(db, prepared.expr.to_query()), expected);
             if (prepared.whole) {
                 EXPECT_EQ(members(*prepared.whole), expected);
             }
             if (use >= 2) {
-                EXPECT_EQ(prepared.whole != nullptr, !has_phrase(filter)) << "every leaf but a phrase is read by its second use";
+                EXPECT_EQ(prepared.whole != nullptr, !filter.has_phrase()) << "every leaf but a phrase is read by its second use";
             }
-            EXPECT_EQ(xapian_matches(db, Q(Q::OP_FILTER, Q("word"), prepared.query)),
-                      xapian_matches(db, Q(Q::OP_FILTER, Q("word"), filter)));
+            EXPECT_EQ(xapian_matches(db, Q(Q::OP_FILTER, Q("word"), prepared.expr.to_query())),
+                      xapian_matches(db, Q(Q::OP_FILTER, Q("word"), filter.to_query())));
         }
     }
     // The first use of a long posting list leaves it to Xapian.
     FilterCache fresh;
-    EXPECT_FALSE(fresh.prepare(Q("A"), db).whole);
+    EXPECT_FALSE(fresh.prepare(t("A"), db).whole);
+    // Unless memory was asked for: then every list is read at its first use.
+    FilterCache eager;
+    for (const E& filter : sample_filters()) {
+        FilterCache::Prepared prepared = eager.prepare(filter, db, true);
+        EXPECT_EQ(prepared.whole != nullptr, !filter.has_phrase()) << filter.key();
+        if (prepared.whole) {
+            EXPECT_EQ(members(*prepared.whole), xapian_matches(db, filter.to_query())) << filter.key();
+        }
+    }
 }
 
 TEST(FilterCache, ResolvesWholeQueriesOnlyAndAsXapian) {
     SmallIndex index(2000);
     Xapian::Database db = index.open();
     FilterCache cache;
-    for (const Q& query : sample_filters()) {
-        const Docids expected = xapian_matches(db, query);
+    for (const E& query : sample_filters()) {
+        const Docids expected = xapian_matches(db, query.to_query());
         for (int use = 1; use <= 3; ++use) {
-            SCOPED_TRACE(query.get_description() + ", use " + std::to_string(use));
+            SCOPED_TRACE(query.key() + ", use " + std::to_string(use));
             std::shared_ptr<const DocSet> set = cache.resolve(query, db);
             if (set) {
                 EXPECT_EQ(members(*set), expected);
             }
             if (use >= 2) {
-                EXPECT_EQ(set != nullptr, !has_phrase(query)) << "a phrase is Xapian's; every other query is read by its second use";
+                EXPECT_EQ(set != nullptr, !query.has_phrase()) << "a phrase is Xapian's; every other query is read by its second use";
             }
         }
     }
     // A part left to Xapian leaves the whole to it, and every part counts its use all the same:
     // the second search has them all.
     FilterCache fresh;
-    const Q both(Q::OP_OR, Q("A"), Q("C"));
+    const E both = op(Op::or_, {t("A"), t("C")});
     EXPECT_FALSE(fresh.resolve(both, db)) << "A and C, long lists, at their first use";
     std::shared_ptr<const DocSet> second = fresh.resolve(both, db);
     ASSERT_TRUE(second);
-    EXPECT_EQ(members(*second), xapian_matches(db, both));
+    EXPECT_EQ(members(*second), xapian_matches(db, both.to_query()));
 }
 
 TEST(FilterCache, ForgetsWhatItHeldWhenTheIndexChanges) {
@@ -240,7 +250,7 @@ TEST(FilterCache, ForgetsWhatItHeldWhenTheIndexChanges) {
     FilterCache cache;
     {
         Xapian::Database db = index.open();
-        for (int use = 0; use < 2; ++use) ASSERT_TRUE(cache.prepare(Q("A"), db).whole || use == 0);
+        for (int use = 0; use < 2; ++use) ASSERT_TRUE(cache.prepare(t("A"), db).whole || use == 0);
     }
     Xapian::docid added;
     {
@@ -255,8 +265,8 @@ TEST(FilterCache, ForgetsWhatItHeldWhenTheIndexChanges) {
     const Docids expected = xapian_matches(db, Q("A"));
     ASSERT_TRUE(expected.count(added));
     for (int use = 0; use < 3; ++use) {
-        FilterCache::Prepared prepared = cache.prepare(Q("A"), db);
-        EXPECT_EQ(xapian_matches(db, prepared.query), expected);
+        FilterCache::Prepared prepared = cache.prepare(t("A"), db);
+        EXPECT_EQ(xapian_matches(db, prepared.expr.to_query()), expected);
         if (prepared.whole) {
             EXPECT_EQ(members(*prepared.whole), expected);
         }
@@ -269,8 +279,8 @@ TEST(FilterCache, KeepsWithinItsMemoryBudget) {
     FilterCache cache(DocSet(db.get_lastdocid()).bytes());  // room for one set
     for (int round = 0; round < 3; ++round)
         for (std::string term : {"A", "B"}) {
-            FilterCache::Prepared prepared = cache.prepare(Q(term), db);
-            EXPECT_EQ(xapian_matches(db, prepared.query), index.postings[term]);
+            FilterCache::Prepared prepared = cache.prepare(t(term), db);
+            EXPECT_EQ(xapian_matches(db, prepared.expr.to_query()), index.postings[term]);
         }
 }
 
@@ -281,7 +291,7 @@ TEST(FilterCache, AResolvedFilterLeavesTheWeightsAlone) {
     Xapian::Database db = index.open();
     FilterCache cache;
     Q ranked(Q::OP_OR, Q("word"), Q("extra"));
-    const Q filter(Q::OP_AND_NOT, Q("A"), Q("C"));
+    const E filter = op(Op::and_not, {t("A"), t("C")});
     for (int use = 0; use < 2; ++use) cache.prepare(filter, db);
     FilterCache::Prepared prepared = cache.prepare(filter, db);
     ASSERT_TRUE(prepared.whole);
@@ -294,9 +304,9 @@ TEST(FilterCache, AResolvedFilterLeavesTheWeightsAlone) {
         out.emplace_back(0, mset.get_max_attained());
         return out;
     };
-    auto expected = weights(Q(Q::OP_FILTER, ranked, filter));
+    auto expected = weights(Q(Q::OP_FILTER, ranked, filter.to_query()));
     ASSERT_GT(expected.size(), 10u);
-    EXPECT_EQ(weights(Q(Q::OP_FILTER, ranked, prepared.query)), expected);
+    EXPECT_EQ(weights(Q(Q::OP_FILTER, ranked, prepared.expr.to_query())), expected);
 }
 
 TEST(SortColumn, OrdersAsXapiansSortByValue) {

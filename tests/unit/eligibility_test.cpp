@@ -15,7 +15,7 @@ class Eligibility : public oracle::CorpusSuite {
   protected:
     /** Compares one request with the oracle; returns an empty string when they agree. */
     static std::string check(const SearchRequest& request) {
-        SearchResponse response = searcher_->search(request);
+        SearchResponse response = test::search(*searcher_, request);
         auto expected = oracle::sorted_ids(oracle::matching(records(), oracle::query_of(request)));
         auto actual = oracle::sorted(test::ids(response));
         std::string where = request.commune.empty() ? "perimeter " + request.perimeter : "commune " + request.commune;
@@ -134,7 +134,7 @@ TEST_F(Eligibility, ExplicitAudiencesReplaceTheImpliedCommuneAudience) {
     EXPECT_TRUE(failures.empty()) << failures.size() << " differ, first: " << failures.front();
     // Hand-written: an aid for associations only is not shown by default for a commune.
     SearchRequest r = for_commune("29103");
-    for (const auto& hit : searcher_->search(r).results)
+    for (const auto& hit : test::search(*searcher_, r).results)
         EXPECT_NE(std::find(hit.aid.targeted_audiences.begin(), hit.aid.targeted_audiences.end(), "commune"),
                   hit.aid.targeted_audiences.end())
             << hit.aid.id;
@@ -221,7 +221,7 @@ TEST_F(Eligibility, EpciAcrossDepartmentsIsAttachedToEach) {
     for (const auto& p : searched) {
         SearchRequest r = for_perimeter(p);
         auto expected = without_family(oracle::sorted_ids(oracle::matching(records(), oracle::query_of(r))));
-        auto actual = without_family(oracle::sorted(test::ids(searcher_->search(r))));
+        auto actual = without_family(oracle::sorted(test::ids(test::search(*searcher_, r))));
         EXPECT_EQ(actual, expected) << p << ": " << oracle::difference(expected, actual, by_id());
     }
 }
@@ -266,7 +266,7 @@ TEST_F(Eligibility, AdhocPerimeterSearchFollowsTheContract) {
 // department:29: for adhoc:pvd the generic aids pvd-003, pvd-004, pvd-005 (France) are shown,
 // never their Breton variants pvd-055, pvd-091, pvd-092, pvd-056.
 TEST_F(Eligibility, AdhocPerimeterGetsTheGenericAidsNotRegionalVariants) {
-    auto ids = test::ids(searcher_->search(for_perimeter("adhoc:pvd")));
+    auto ids = test::ids(test::search(*searcher_, for_perimeter("adhoc:pvd")));
     auto has = [&](const char* id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); };
     for (const char* generic : {"pvd-003", "pvd-004", "pvd-005"}) EXPECT_TRUE(has(generic)) << generic;
     for (const char* variant : {"pvd-055", "pvd-056", "pvd-091", "pvd-092"}) EXPECT_FALSE(has(variant)) << variant;
@@ -275,7 +275,7 @@ TEST_F(Eligibility, AdhocPerimeterGetsTheGenericAidsNotRegionalVariants) {
 TEST_F(Eligibility, LanderneauGetsEveryScaleAndNothingElsewhere) {
     // Hand-written: Landerneau (29103) is in CA du Pays de Landerneau-Daoulas, Finistère, Bretagne,
     // mainland, and in the PVD extract.
-    SearchResponse response = searcher_->search(for_commune("29103"));
+    SearchResponse response = test::search(*searcher_, for_commune("29103"));
     std::set<std::string> perimeters;
     for (const auto& hit : response.results) perimeters.insert(hit.aid.perimeter);
     for (const char* p : {"commune:29103", "epci:242900801", "department:29", "region:53", "adhoc:pvd", "mainland:FRA-MET",
@@ -291,7 +291,7 @@ TEST_F(Eligibility, LanderneauGetsEveryScaleAndNothingElsewhere) {
 
 TEST_F(Eligibility, OverseasCollectivityAndCorsica) {
     // Saint-Pierre (97502), a COM: department and region 975, overseas.
-    auto pierre = searcher_->search(for_commune("97502"));
+    auto pierre = test::search(*searcher_, for_commune("97502"));
     for (const auto& hit : pierre.results) {
         std::string scale = oracle::scale_of(hit.aid.perimeter);
         EXPECT_TRUE(hit.aid.perimeter == "overseas:FRA-OM" || scale == "country" || scale == "continent" ||
@@ -299,7 +299,7 @@ TEST_F(Eligibility, OverseasCollectivityAndCorsica) {
             << hit.aid.id << " " << hit.aid.perimeter;
     }
     // Papeete (98735): the department:987 aid, no mainland aid.
-    auto papeete = oracle::sorted(test::ids(searcher_->search(for_commune("98735"))));
+    auto papeete = oracle::sorted(test::ids(test::search(*searcher_, for_commune("98735"))));
     bool has_987 = false;
     for (const auto& id : papeete) {
         const json& aid = *by_id().at(id);
@@ -309,7 +309,7 @@ TEST_F(Eligibility, OverseasCollectivityAndCorsica) {
     EXPECT_TRUE(has_987);
     // Ajaccio (2A004): Corsican aids and mainland ones.
     std::set<std::string> ajaccio;
-    for (const auto& hit : searcher_->search(for_commune("2A004")).results) ajaccio.insert(hit.aid.perimeter);
+    for (const auto& hit : test::search(*searcher_, for_commune("2A004")).results) ajaccio.insert(hit.aid.perimeter);
     EXPECT_TRUE(ajaccio.count("department:2A"));
     EXPECT_TRUE(ajaccio.count("region:94"));
     EXPECT_TRUE(ajaccio.count("mainland:FRA-MET"));
@@ -323,39 +323,39 @@ TEST_F(Eligibility, GenericAidOrItsLocalVariantNeverBoth) {
         auto ids = test::ids(r);
         return std::find(ids.begin(), ids.end(), id) != ids.end();
     };
-    auto landerneau = searcher_->search(for_commune("29103"));
+    auto landerneau = test::search(*searcher_, for_commune("29103"));
     EXPECT_TRUE(has(landerneau, "pvd-092"));
     EXPECT_FALSE(has(landerneau, "pvd-004"));
     EXPECT_FALSE(has(landerneau, "pvd-115"));
     EXPECT_TRUE(has(landerneau, "pvd-091"));
     EXPECT_TRUE(has(landerneau, "pvd-055"));
     EXPECT_FALSE(has(landerneau, "pvd-003"));
-    auto rennes = searcher_->search(for_commune("35238"));
+    auto rennes = test::search(*searcher_, for_commune("35238"));
     EXPECT_TRUE(has(rennes, "pvd-115"));
     EXPECT_FALSE(has(rennes, "pvd-004"));
-    auto paris = searcher_->search(for_commune("75056"));
+    auto paris = test::search(*searcher_, for_commune("75056"));
     EXPECT_TRUE(has(paris, "pvd-004"));
     EXPECT_TRUE(has(paris, "pvd-003"));
     EXPECT_FALSE(has(paris, "pvd-092"));
-    auto france = searcher_->search(for_perimeter("country:FRA"));
+    auto france = test::search(*searcher_, for_perimeter("country:FRA"));
     EXPECT_TRUE(has(france, "pvd-004"));
     EXPECT_FALSE(has(france, "pvd-092"));
     EXPECT_FALSE(has(france, "pvd-115"));
-    auto finistere = searcher_->search(for_perimeter("department:29"));
+    auto finistere = test::search(*searcher_, for_perimeter("department:29"));
     EXPECT_TRUE(has(finistere, "pvd-092"));
     EXPECT_FALSE(has(finistere, "pvd-004"));
 }
 
 TEST_F(Eligibility, CommuneByNameIsTheSameCommune) {
-    auto by_code = test::ids(searcher_->search(for_commune("29103")));
-    EXPECT_EQ(test::ids(searcher_->search(for_commune("Landerneau"))), by_code);
-    EXPECT_EQ(test::ids(searcher_->search(for_commune("landerneau"))), by_code);
+    auto by_code = test::ids(test::search(*searcher_, for_commune("29103")));
+    EXPECT_EQ(test::ids(test::search(*searcher_, for_commune("Landerneau"))), by_code);
+    EXPECT_EQ(test::ids(test::search(*searcher_, for_commune("landerneau"))), by_code);
 }
 
 TEST_F(Eligibility, UnknownCommuneOrPerimeterIsAUsageErrorNamingIt) {
     for (const char* code : {"99999", "Nullepart-sur-Mer"}) {
         try {
-            searcher_->search(for_commune(code));
+            test::search(*searcher_, for_commune(code));
             ADD_FAILURE() << code << ": no error";
         } catch (const UsageError& e) {
             EXPECT_EQ(e.value(), code);
@@ -364,7 +364,7 @@ TEST_F(Eligibility, UnknownCommuneOrPerimeterIsAUsageErrorNamingIt) {
     }
     for (const char* p : {"department:00", "planet:earth"}) {
         try {
-            searcher_->search(for_perimeter(p));
+            test::search(*searcher_, for_perimeter(p));
             ADD_FAILURE() << p << ": no error";
         } catch (const UsageError& e) {
             EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();

@@ -78,15 +78,15 @@ TEST(IndexStatus, KeepsTheLastGoodRevisionWhenTheIndexCannotBeReopened) {
     SearchRequest request;
     request.commune = "29103";
     request.today = "2026-06-15";
-    std::vector<std::string> good = test::ids(searcher.search(request));
+    std::vector<std::string> good = test::ids(test::search(searcher, request));
     ASSERT_FALSE(good.empty());
     std::string version_path = dir.str("idx/iamglass");
     std::string saved = test::read_file(version_path);
     test::write_file(version_path, "not a glass version file");
-    EXPECT_EQ(test::ids(searcher.search(request)), good);
+    EXPECT_EQ(test::ids(test::search(searcher, request)), good);
     EXPECT_TRUE(searcher.status().stale);
     test::write_file(version_path, saved);
-    EXPECT_EQ(test::ids(searcher.search(request)), good);
+    EXPECT_EQ(test::ids(test::search(searcher, request)), good);
     EXPECT_FALSE(searcher.status().stale);
     // A searcher opened on a damaged index still fails at once.
     test::write_file(version_path, "not a glass version file");

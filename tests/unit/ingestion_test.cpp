@@ -160,9 +160,9 @@ TEST(Ingestion, ReindexingAnIdReplacesTheAid) {
     EXPECT_EQ(searcher.get("5")->name, "Nouveau nom");
     SearchRequest request;
     request.text = "ancien";
-    EXPECT_EQ(searcher.search(request).count, 0u);
+    EXPECT_EQ(test::search(searcher, request).count, 0u);
     request.text = "nouveau";
-    EXPECT_EQ(test::ids(searcher.search(request)), std::vector<std::string>{"5"});
+    EXPECT_EQ(test::ids(test::search(searcher, request)), std::vector<std::string>{"5"});
 }
 
 TEST(Ingestion, DuplicateIdInOneRunIsRejected) {

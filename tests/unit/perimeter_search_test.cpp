@@ -171,7 +171,7 @@ class PerimeterSearch : public ::testing::Test {
         return r;
     }
     static Codes found(const aides::SearchRequest& r) {
-        auto response = searcher_->search(r);
+        auto response = test::search(*searcher_, r);
         EXPECT_EQ(response.count, response.results.size());
         auto list = test::ids(response);
         Codes out(list.begin(), list.end());
@@ -388,14 +388,14 @@ TEST(PerimeterStale, UnknownCommuneCodeWarnsWithItsLineAndStaysSearchable) {
     aides::Searcher searcher(dir.str("idx"));
     aides::SearchRequest r;
     r.perimeter = "commune:29999";
-    EXPECT_EQ(test::ids(searcher.search(r)), (std::vector<std::string>{"stale"}));
+    EXPECT_EQ(test::ids(test::search(searcher, r)), (std::vector<std::string>{"stale"}));
     r.perimeter = "country:FRA";
-    EXPECT_EQ(searcher.search(r).count, 2u);
+    EXPECT_EQ(test::search(searcher, r).count, 2u);
     r.perimeter = "department:29";
-    EXPECT_EQ(test::ids(searcher.search(r)), (std::vector<std::string>{"ok"}));
+    EXPECT_EQ(test::ids(test::search(searcher, r)), (std::vector<std::string>{"ok"}));
     r.perimeter.clear();
     r.commune = "29103";
-    EXPECT_EQ(test::ids(searcher.search(r)), (std::vector<std::string>{"ok"}));
+    EXPECT_EQ(test::ids(test::search(searcher, r)), (std::vector<std::string>{"ok"}));
 
     // The CLI prints the warning as FILE:LINE and exits 0.
     if (!tools_built()) GTEST_SKIP() << "tools not built";

@@ -50,7 +50,7 @@ SearchResponse search(const Built& built, const std::string& text, bool strict =
     r.include_expired = true;
     r.size = size;
     r.strict = strict;
-    return built.searcher->search(r);
+    return test::search(*built.searcher, r);
 }
 
 // The grades of a query of the judged set (our own judgments, read from the repository).
@@ -99,7 +99,7 @@ TEST(PartialMatches, RankBelowEveryFullMatchAndCountApart) {
         q.include_expired = true;
         q.size = 10;
         q.page = page;
-        for (auto& id : test::ids(bundled().searcher->search(q))) paged.push_back(id);
+        for (auto& id : test::ids(test::search(*bundled().searcher, q))) paged.push_back(id);
     }
     EXPECT_EQ(paged, all);
 }

@@ -71,7 +71,7 @@ std::size_t commune_count(const Searcher& searcher) {
     request.commune = "29103";
     request.include_expired = true;
     request.today = "2026-01-01";
-    return searcher.search(request).count;
+    return test::search(searcher, request).count;
 }
 
 class Replica : public ::testing::Test {

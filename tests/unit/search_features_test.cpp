@@ -24,7 +24,7 @@ class Features : public oracle::CorpusSuite {
         r.size = 1000;
         return r;
     }
-    static std::vector<std::string> search_ids(const SearchRequest& r) { return test::ids(searcher_->search(r)); }
+    static std::vector<std::string> search_ids(const SearchRequest& r) { return test::ids(test::search(*searcher_, r)); }
     /// The fixture's portal, read once as a server reads its portals.
     static std::shared_ptr<const Portal> portal_fixture() {
         static const auto portal = std::make_shared<const Portal>(Portal::load(test::fixture("search/portal.json")));
@@ -93,7 +93,7 @@ TEST_F(Features, FacetsCountTheWholeMatchingSetNotThePage) {
         r.size = 5;  // facets must not depend on the page
         for (int page : {1, 2}) {
             r.page = page;
-            SearchResponse response = searcher_->search(r);
+            SearchResponse response = test::search(*searcher_, r);
             ASSERT_TRUE(response.facets.has_value());
             auto matched = oracle::matching(records(), oracle::query_of(r));
             ASSERT_GT(matched.size(), 5u) << "a page smaller than the set is the point";
@@ -102,7 +102,7 @@ TEST_F(Features, FacetsCountTheWholeMatchingSetNotThePage) {
         }
     }
     // Without --facets there are none.
-    EXPECT_FALSE(searcher_->search(base("29103")).facets.has_value());
+    EXPECT_FALSE(test::search(*searcher_, base("29103")).facets.has_value());
 }
 
 TEST_F(Features, FacetsWithTextCountEveryMatchingAid) {
@@ -111,7 +111,7 @@ TEST_F(Features, FacetsWithTextCountEveryMatchingAid) {
         SearchRequest r = base("29103");
         r.text = text;
         r.include_expired = true;
-        SearchResponse all = searcher_->search(r);
+        SearchResponse all = test::search(*searcher_, r);
         ASSERT_GT(all.count, 3u) << text;
         std::vector<const json*> hits;
         // Facets count the full matches; partial ones only follow them on the page.
@@ -120,7 +120,7 @@ TEST_F(Features, FacetsWithTextCountEveryMatchingAid) {
         EXPECT_EQ(hits.size(), all.count) << text;
         r.facets = true;
         r.size = 2;
-        SearchResponse paged = searcher_->search(r);
+        SearchResponse paged = test::search(*searcher_, r);
         ASSERT_TRUE(paged.facets.has_value());
         EXPECT_EQ(facet_difference(brute_facets(hits), *paged.facets), "") << text;
     }
@@ -157,8 +157,8 @@ TEST_F(Features, TextSearchesAnswerAlikeFromXapianAndFromMemory) {
                         r.today = today;
                         SCOPED_TRACE(text + " in " + (r.commune.empty() ? r.perimeter : r.commune) + " on " + r.today + ", page " +
                                      std::to_string(page));
-                        SearchResponse by_xapian = searcher.search(r);
-                        SearchResponse from_memory = searcher.search(r);
+                        SearchResponse by_xapian = test::search(searcher, r);
+                        SearchResponse from_memory = test::search(searcher, r);
                         EXPECT_EQ(to_json(from_memory), to_json(by_xapian));
                         ASSERT_EQ(from_memory.results.size(), by_xapian.results.size());
                         // Ranked in memory, a sum of three weights or more may be added in
@@ -195,7 +195,7 @@ TEST_F(Features, SnippetsMarkTheMatchedWordsAndEscapeTheRest) {
     SearchRequest r = base("29103");
     r.text = "chaudière";
     r.include_expired = true;
-    SearchResponse response = searcher_->search(r);
+    SearchResponse response = test::search(*searcher_, r);
     ASSERT_FALSE(response.results.empty());
     bool pvd003 = false;
     for (const auto& hit : response.results) {
@@ -216,7 +216,7 @@ TEST_F(Features, SnippetsMarkTheMatchedWordsAndEscapeTheRest) {
     pass.audiences = {"private_sector"};
     pass.include_expired = true;
     bool seen = false;
-    for (const auto& hit : searcher_->search(pass).results) {
+    for (const auto& hit : test::search(*searcher_, pass).results) {
         expect_escaped(hit.snippet, hit.aid.id);
         if (hit.aid.id != "pvd-067") continue;
         seen = true;
@@ -227,7 +227,7 @@ TEST_F(Features, SnippetsMarkTheMatchedWordsAndEscapeTheRest) {
 }
 
 TEST_F(Features, SnippetsWithoutTextHaveNoMarks) {
-    for (const auto& hit : searcher_->search(base("29103")).results) {
+    for (const auto& hit : test::search(*searcher_, base("29103")).results) {
         EXPECT_EQ(hit.snippet.find("<mark>"), std::string::npos) << hit.aid.id;
         expect_escaped(hit.snippet, hit.aid.id);
         EXPECT_FALSE(hit.snippet.empty()) << hit.aid.id;
@@ -240,9 +240,9 @@ TEST_F(Features, WithoutSnippetsAPageIsTheSameSaveItsExtracts) {
         r.text = text;
         r.include_expired = true;
         r.facets = true;
-        SearchResponse with = searcher_->search(r);
+        SearchResponse with = test::search(*searcher_, r);
         r.snippets = false;
-        SearchResponse without = searcher_->search(r);
+        SearchResponse without = test::search(*searcher_, r);
         ASSERT_FALSE(with.results.empty()) << text;
         EXPECT_EQ(without.count, with.count) << text;
         EXPECT_EQ(without.facets, with.facets) << text;
@@ -265,7 +265,7 @@ TEST(Snippets, HtmlOfTheDescriptionIsStrippedAndItsTextEscaped) {
         SearchRequest r;
         r.text = text;
         r.today = kToday;
-        for (const auto& hit : searcher.search(r).results)
+        for (const auto& hit : test::search(searcher, r).results)
             if (hit.aid.id == id) return hit.snippet;
         ADD_FAILURE() << id << " not found for " << text;
         return std::string();
@@ -304,7 +304,7 @@ TEST_F(Features, ExplainSaysWhichPerimeterOfTheCommuneMadeTheAidEligible) {
     SearchRequest r = base("29103");
     r.include_expired = true;
     r.explain = true;
-    SearchResponse response = searcher_->search(r);
+    SearchResponse response = test::search(*searcher_, r);
     ASSERT_GT(response.results.size(), 30u);
     for (const auto& hit : response.results) {
         ASSERT_TRUE(hit.why.has_value()) << hit.aid.id;
@@ -321,7 +321,7 @@ TEST_F(Features, ExplainSaysWhichPerimeterOfTheCommuneMadeTheAidEligible) {
     EXPECT_TRUE(epci);
     // Without --explain, no why.
     r.explain = false;
-    for (const auto& hit : searcher_->search(r).results) EXPECT_FALSE(hit.why.has_value()) << hit.aid.id;
+    for (const auto& hit : test::search(*searcher_, r).results) EXPECT_FALSE(hit.why.has_value()) << hit.aid.id;
 }
 
 TEST_F(Features, ExplainListsTheFiltersAndTheMatchedWords) {
@@ -330,7 +330,7 @@ TEST_F(Features, ExplainListsTheFiltersAndTheMatchedWords) {
     r.themes = {"energies-dechets-climat"};
     r.include_expired = true;
     r.explain = true;
-    SearchResponse response = searcher_->search(r);
+    SearchResponse response = test::search(*searcher_, r);
     ASSERT_FALSE(response.results.empty());
     for (const auto& hit : response.results) {
         ASSERT_TRUE(hit.why.has_value());
@@ -351,7 +351,7 @@ TEST_F(Features, ExplainOfAWiderPerimeterNamesTheAidsPerimeter) {
     SearchRequest r = base({}, "department:29");
     r.include_expired = true;
     r.explain = true;
-    for (const auto& hit : searcher_->search(r).results) {
+    for (const auto& hit : test::search(*searcher_, r).results) {
         ASSERT_TRUE(hit.why.has_value());
         EXPECT_EQ(hit.why->perimeter.rfind(hit.aid.perimeter, 0), 0u) << hit.aid.id << ": " << hit.why->perimeter;
         if (hit.aid.perimeter != "department:29") {
@@ -369,7 +369,7 @@ TEST_F(Features, PortalAppliesItsFiltersHighlightsFirstExcludesAlways) {
         for (bool expired : {true, false}) {
             r.include_expired = expired;
             r.portal = portal_fixture();
-            SearchResponse response = searcher_->search(r);
+            SearchResponse response = test::search(*searcher_, r);
             // The expected set: the portal's filters, minus its excluded ids.
             SearchRequest plain = r;
             plain.portal.reset();
@@ -412,14 +412,14 @@ TEST_F(Features, PortalPagesAndFacetsCoverTheHighlightedAidsOnce) {
         SearchRequest p = r;
         p.size = 3;
         p.page = page;
-        SearchResponse response = searcher_->search(p);
+        SearchResponse response = test::search(*searcher_, p);
         EXPECT_EQ(response.count, all.size()) << "page " << page;
         for (const auto& id : test::ids(response)) pages.push_back(id);
     }
     EXPECT_EQ(pages, all);
     r.facets = true;
     r.size = 2;
-    SearchResponse response = searcher_->search(r);
+    SearchResponse response = test::search(*searcher_, r);
     std::vector<const json*> hits;
     for (const auto& id : all) hits.push_back(by_id().at(id));
     ASSERT_TRUE(response.facets.has_value());
@@ -502,7 +502,7 @@ TEST_F(Features, LikeFindsSimilarAidsNeverItselfAndStaysEligible) {
         for (auto r : {base("29103"), base("35238"), base({}, "department:29")}) {
             r.like = source;
             r.include_expired = true;
-            SearchResponse response = searcher_->search(r);
+            SearchResponse response = test::search(*searcher_, r);
             auto ids = test::ids(response);
             std::string where = source + std::string(" at ") + (r.commune.empty() ? r.perimeter : r.commune);
             EXPECT_FALSE(ids.empty()) << where;
@@ -561,7 +561,7 @@ TEST_F(Features, LikeAnUnknownAidIsAUsageError) {
     SearchRequest r = base("29103");
     r.like = "pvd-999";
     try {
-        searcher_->search(r);
+        test::search(*searcher_, r);
         ADD_FAILURE() << "no error";
     } catch (const UsageError& e) {
         EXPECT_EQ(e.value(), "pvd-999");
@@ -576,7 +576,7 @@ TEST_F(Features, ClosingSoonIsWhatMustBeAppliedForBeforeADate) {
             SearchRequest r = base(commune);
             r.order = Order::deadline;
             r.apply_before = before;
-            SearchResponse response = searcher_->search(r);
+            SearchResponse response = test::search(*searcher_, r);
             auto matched = oracle::matching(records(), oracle::query_of(r));
             std::vector<std::string> expected_deadlines, deadlines;
             for (const json* aid : matched) expected_deadlines.push_back(*oracle::deadline_of(*aid));
@@ -595,7 +595,7 @@ TEST_F(Features, ClosingSoonIsWhatMustBeAppliedForBeforeADate) {
     SearchRequest r = base("29103");
     r.order = Order::deadline;
     r.apply_before = "2026-12-31";
-    EXPECT_GT(searcher_->search(r).count, 2u);
+    EXPECT_GT(test::search(*searcher_, r).count, 2u);
 }
 
 // --------------------------------------------------------------------- generic and local aids
@@ -629,11 +629,11 @@ TEST_F(Features, ScoresAreWeightsRelativeToTheBestMatch) {
         SearchRequest r = base(commune);
         r.text = "renovation energetique batiments";
         r.size = 5;
-        SearchResponse first = searcher_->search(r);
+        SearchResponse first = test::search(*searcher_, r);
         ASSERT_GT(first.count, 6u) << commune;
         EXPECT_EQ(first.results.front().score, 1.0) << "the best match of the result";
         r.page = 2;
-        SearchResponse second = searcher_->search(r);
+        SearchResponse second = test::search(*searcher_, r);
         ASSERT_FALSE(second.results.empty());
         EXPECT_LE(second.results.front().score, first.results.back().score);
         EXPECT_GT(second.results.back().score, 0.0);
@@ -641,10 +641,10 @@ TEST_F(Features, ScoresAreWeightsRelativeToTheBestMatch) {
     }
 }
 
-// A searcher keeps the filters many searches share in memory (query/doc_sets): from the second
-// use of a posting list it answers from bitmaps, and without text it counts, facets and orders
-// in memory. Every answer must be the one a fresh searcher (Xapian's matcher alone) gives.
-TEST_F(Features, AWarmSearcherAnswersAsAFreshOne) {
+// The memory executor (search/memory: filters as bitmaps, counts, facets, sort keys and
+// rankings in memory) answers every request as Xapian's matcher alone does; most of these
+// requests it runs itself (the others fall back to Xapian, and say why).
+TEST_F(Features, TheMemoryExecutorAnswersAsXapian) {
     std::vector<SearchRequest> requests;
     auto add = [&](SearchRequest r) {
         for (Order order : {Order::relevance, Order::deadline, Order::published})
@@ -679,30 +679,38 @@ TEST_F(Features, AWarmSearcherAnswersAsAFreshOne) {
             add(r);
         }
     }
-    auto same = [](const SearchResponse& fresh, const SearchResponse& warm) {
+    auto same = [](const SearchResponse& xapian, const SearchResponse& memory) {
         std::vector<double> fresh_scores, warm_scores;
-        for (const auto& hit : fresh.results) fresh_scores.push_back(hit.score);
-        for (const auto& hit : warm.results) warm_scores.push_back(hit.score);
-        EXPECT_EQ(warm.count, fresh.count);
-        EXPECT_EQ(test::ids(warm), test::ids(fresh));
+        for (const auto& hit : xapian.results) fresh_scores.push_back(hit.score);
+        for (const auto& hit : memory.results) warm_scores.push_back(hit.score);
+        EXPECT_EQ(memory.count, xapian.count);
+        EXPECT_EQ(memory.partial_count, xapian.partial_count);
+        EXPECT_EQ(test::ids(memory), test::ids(xapian));
         // Ranked in memory, a sum of several weights (a word, its synonyms, its related terms)
         // may be added in another order than Xapian's: equal but for the last bits.
         ASSERT_EQ(warm_scores.size(), fresh_scores.size());
         for (std::size_t i = 0; i < warm_scores.size(); ++i) EXPECT_NEAR(warm_scores[i], fresh_scores[i], 1e-12) << i;
-        EXPECT_EQ(warm.facets, fresh.facets);
+        EXPECT_EQ(memory.facets, xapian.facets);
     };
-    Searcher warm(dir_->str("idx"));
-    for (int round = 0; round < 3; ++round)  // reads on second use: the third round is all in memory
-        for (const auto& r : requests) warm.search(r);
-    std::size_t nonempty = 0;
-    for (const auto& r : requests) {
+    Searcher searcher(dir_->str("idx"));
+    std::size_t nonempty = 0, by_memory = 0;
+    for (SearchRequest r : requests) {
         SCOPED_TRACE("commune " + r.commune + ", perimeter " + r.perimeter + ", text " + r.text + ", order " +
                      std::to_string(static_cast<int>(r.order)) + ", page " + std::to_string(r.page));
-        SearchResponse fresh = Searcher(dir_->str("idx")).search(r);
-        same(fresh, warm.search(r));
-        nonempty += fresh.results.empty() ? 0 : 1;
+        r.explain = true;
+        r.execution = Execution::xapian;
+        SearchResponse xapian = searcher.search(r);
+        r.execution = Execution::memory;
+        SearchResponse memory = searcher.search(r);
+        same(xapian, memory);
+        ASSERT_TRUE(xapian.execution && memory.execution);
+        EXPECT_EQ(xapian.execution->used, Execution::xapian);
+        EXPECT_EQ(memory.execution->used == Execution::memory, memory.execution->fallback.empty()) << memory.execution->fallback;
+        by_memory += memory.execution->used == Execution::memory;
+        nonempty += xapian.results.empty() ? 0 : 1;
     }
     EXPECT_GT(nonempty, requests.size() / 2) << "the requests must find aids to compare";
+    EXPECT_GT(by_memory, requests.size() / 2) << "most requests must be answered in memory";
 }
 
 TEST_F(Features, OneSearcherAnswersManyThreadsAsItAnswersOne) {
@@ -718,7 +726,7 @@ TEST_F(Features, OneSearcherAnswersManyThreadsAsItAnswersOne) {
     }
     std::vector<std::pair<std::size_t, std::vector<std::string>>> expected;
     for (const auto& r : requests) {
-        SearchResponse alone = searcher_->search(r);
+        SearchResponse alone = test::search(*searcher_, r);
         expected.emplace_back(alone.count, test::ids(alone));
     }
     std::atomic<int> wrong{0}, failed{0};
@@ -728,7 +736,7 @@ TEST_F(Features, OneSearcherAnswersManyThreadsAsItAnswersOne) {
             for (std::size_t i = 0; i < 600; ++i) {
                 std::size_t k = (i * 7 + static_cast<std::size_t>(t)) % requests.size();
                 try {
-                    SearchResponse response = searcher_->search(requests[k]);
+                    SearchResponse response = test::search(*searcher_, requests[k]);
                     if (response.count != expected[k].first || test::ids(response) != expected[k].second) ++wrong;
                 } catch (const std::exception&) {
                     ++failed;

@@ -105,16 +105,16 @@ TEST(TaxonomyAliases, RecordsCarryingThemIndexUnderTheProjectCategory) {
     SearchRequest request;
     request.include_expired = true;
     request.categories = {"espaces-publics"};
-    auto own = test::ids(searcher.search(request));
+    auto own = test::ids(test::search(searcher, request));
     std::sort(own.begin(), own.end());
     EXPECT_EQ(own, (std::vector<std::string>{"at-1", "own-3"}));
     request.categories = {"espace-public"};  // the alias at search time: the same aids
-    auto aliased = test::ids(searcher.search(request));
+    auto aliased = test::ids(test::search(searcher, request));
     std::sort(aliased.begin(), aliased.end());
     EXPECT_EQ(aliased, own);
     request.categories = {};
     request.themes = {"mobilite-transports"};
-    EXPECT_EQ(test::ids(searcher.search(request)), std::vector<std::string>{"at-2"});
+    EXPECT_EQ(test::ids(test::search(searcher, request)), std::vector<std::string>{"at-2"});
 }
 
 }  // namespace

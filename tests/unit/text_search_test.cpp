@@ -229,7 +229,7 @@ SearchResponse search_in(const std::string& commune, const std::string& text) {
     // What matches every word (and the relaxation when nothing does): partial matches have
     // their own tests (relevance_test).
     request.strict = true;
-    return shared_index().searcher->search(request);
+    return test::search(*shared_index().searcher, request);
 }
 
 std::string describe(const SearchResponse& response) {

@@ -120,6 +120,12 @@ SearchParams parse_search_args(int argc, const char* const* argv, bool stdout_is
     r.explain = vm.count("explain") > 0;
     r.snippets = vm.count("no-snippets") == 0;
     r.strict = vm.count("strict") > 0;
+    if (vm.count("executor")) {
+        std::string executor = vm["executor"].as<std::string>();
+        auto execution = parse_execution(executor);
+        if (!execution) throw UsageError("unknown --executor \"" + executor + "\" (expected auto, xapian or memory)", executor);
+        r.execution = *execution;
+    }
     if (vm.count("like")) r.like = vm["like"].as<std::string>();
     if (vm.count("portal")) r.portal = std::make_shared<const Portal>(Portal::load(vm["portal"].as<std::string>()));
     if (vm.count("profile")) params.profile = vm["profile"].as<std::string>();

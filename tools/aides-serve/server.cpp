@@ -132,6 +132,9 @@ int run_serve(const ServeParams& params, std::ostream& out, std::ostream& err) {
     server.new_task_queue = [&] {
         return new BoundedPool(static_cast<std::size_t>(params.threads), static_cast<std::size_t>(params.max_pending));
     };
+    // Headers and body go out in two writes: without TCP_NODELAY the second waits for the
+    // client's delayed ACK, 40 ms a request on a kept-alive connection (22 q/s per client).
+    server.set_tcp_nodelay(true);
     server.set_keep_alive_max_count(100);
     server.set_keep_alive_timeout(5);
     server.set_read_timeout(params.timeout_seconds);

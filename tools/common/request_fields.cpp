@@ -59,6 +59,8 @@ const std::vector<RequestField>& request_fields() {
         // The flag says the opposite of the member: snippets are on unless --no-snippets.
         {"snippets", "no-snippets", "snippets", "snippets", K::toggle, "", "", "", "false",
          "leave out the extract of each result's description (a list of titles, an export: faster); e.g. --no-snippets"},
+        {"execution", "executor", "execution", "executor", K::choice, "E", "auto", "xapian", "xapian",
+         "auto (default: in memory when it can, Xapian otherwise), xapian or memory (a search memory cannot run, e.g. a phrase, falls back to Xapian and --explain says why); the answer is the same, only its cost differs; e.g. --executor xapian --explain"},
         {"like", "like", "like", "like", K::value, "ID", "", "pvd-012", "pvd-012",
          "aids similar to this aid, within the other filters; e.g. --like pvd-012"},
         {"portal", "portal", "portal", "portal", K::value, "FILE", "", "@portal", "petites-villes-de-demain",

@@ -164,6 +164,7 @@ class SearchRequest:
     explain: bool
     snippets: bool
     strict: bool
+    execution: str
     like: str
     portal: Optional[Portal]
     def __init__(self) -> None: ...

@@ -367,7 +367,7 @@ class Searcher(_OnDisk):
                page: int = 1, size: int = 20, facets: bool = False, explain: bool = False,
                snippets: bool = True, like: Optional[Union[str, int]] = None,
                portal: Optional[Union[PathLike, "_aides.Portal"]] = None,
-               strict: bool = False) -> SearchResult:
+               strict: bool = False, execution: str = "auto") -> SearchResult:
         """Finds the aids that fit; the keyword arguments mirror ``aides-search`` flags.
 
         :param text: words AND-ed (stems, accents, synonyms handled), ``,`` between OR-groups,
@@ -396,6 +396,8 @@ class Searcher(_OnDisk):
         :param strict: only aids with every word (``--strict``); by default, when they do not
             fill the page, aids with part of the words follow, each ``partial`` with the words
             it lacks in ``missing``.
+        :param execution: which executor runs the search (``--executor``): ``auto``, ``xapian``
+            or ``memory``; the answer is the same, only its cost differs.
         :raises UsageError: unknown commune, enum value, theme or category, bad date, size...
         :raises IndexError: on I/O errors.
         """
@@ -437,6 +439,7 @@ class Searcher(_OnDisk):
         request.explain = bool(explain)
         request.snippets = bool(snippets)
         request.strict = bool(strict)
+        request.execution = str(execution)
         request.like = str(like) if like is not None else ""
         if isinstance(portal, _aides.Portal):
             request.portal = portal

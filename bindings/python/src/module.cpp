@@ -318,6 +318,13 @@ PYBIND11_MODULE(_aides, m) {
         .def_readwrite("explain", &aides::SearchRequest::explain)
         .def_readwrite("snippets", &aides::SearchRequest::snippets)
         .def_readwrite("strict", &aides::SearchRequest::strict)
+        .def_property("execution",
+            [](const aides::SearchRequest& r) { return aides::to_string(r.execution); },
+            [](aides::SearchRequest& r, const std::string& name) {
+                auto execution = aides::parse_execution(name);
+                if (!execution) throw aides::UsageError("unknown execution \"" + name + "\" (expected auto, xapian or memory)", name);
+                r.execution = *execution;
+            })
         .def_readwrite("like", &aides::SearchRequest::like)
         .def_property("portal",
             [](const aides::SearchRequest& r) { return std::const_pointer_cast<aides::Portal>(r.portal); },

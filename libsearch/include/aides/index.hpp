@@ -80,6 +80,10 @@ struct IngestOptions {
     RemovalLimit max_removals;  ///< sync only: refuse beyond this many removals
     /** @brief Called now and then with (records read so far, source); may be empty. */
     std::function<void(std::size_t, const std::string&)> progress;
+    /** @brief Threads that validate and analyse records, beside the one that reads and the one
+     *  that writes: 0 chooses from the cores, 1 analyses on the reader's thread. The index is
+     *  the same byte for byte whatever the number. */
+    unsigned threads = 0;
 };
 
 /** @brief Accepted records that a search may miss: counted per kind, with the first few. */

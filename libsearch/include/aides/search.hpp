@@ -25,6 +25,23 @@ enum class Order {
     published  ///< newest publication first
 };
 
+/** @brief Which executor runs a search (SearchRequest::execution). Both read the same plan and
+ *  give the same answer (the test suites run every request through both and compare); they
+ *  differ in speed: memory answers a long-lived searcher's common searches from sets and
+ *  rankings held in memory, Xapian reads the index's posting lists. */
+enum class Execution {
+    automatic,  ///< `auto`: memory when the search can run there and its lists are in memory (read on their second use), Xapian otherwise
+    xapian,     ///< `xapian`: Xapian's matcher only, nothing held in memory
+    memory,     ///< `memory`: in memory, the lists read on first use; a search it cannot run
+                ///< (a phrase, `like`, a portal's highlights, a text of many terms) falls back
+                ///< to Xapian, and SearchResponse::execution says why
+};
+
+/** @brief `auto`, `xapian` or `memory`. */
+std::string to_string(Execution execution);
+/** @brief The execution named `auto`, `xapian` or `memory`; nullopt for another name. */
+std::optional<Execution> parse_execution(const std::string& name);
+
 /** @brief A search: what `aides-search` flags and `/api/aids/` parameters say, as plain values.
  *
  *  Repeated values of one field are OR-ed, different fields AND-ed. Values accept machine
@@ -60,6 +77,8 @@ struct SearchRequest {
     /// the portal searched in (base filters, highlighted and excluded ids), loaded once with
     /// Portal::load() and shared by the requests that name it; null: none
     std::shared_ptr<const Portal> portal;
+    /// which executor runs the search (default: auto); the answer is the same, only its cost differs
+    Execution execution = Execution::automatic;
     /** @brief Field by field; portals compare as pointers (the same loaded portal). */
     bool operator==(const SearchRequest&) const = default;
 };
@@ -88,6 +107,13 @@ struct SearchHit {
  *  `backers`) -> value -> number of matching aids. */
 using Facets = std::map<std::string, std::map<std::string, std::size_t>>;
 
+/** @brief Which executor answered (SearchResponse::execution, with `explain`). */
+struct ExecutionReport {
+    Execution requested = Execution::automatic;  ///< SearchRequest::execution
+    Execution used = Execution::xapian;          ///< xapian or memory: which matched, counted and ranked the full matches
+    std::string fallback;  ///< why memory was not used when asked for (empty otherwise)
+};
+
 /** @brief The answer to a SearchRequest: one page of hits, the exact count, and what the caller
  *  should be told about how the request was read. */
 struct SearchResponse {
@@ -108,6 +134,7 @@ struct SearchResponse {
     /// what the caller should be told: a backer that matches no aid (with the closest names), a
     /// page past the end (with the number of pages), an --apply-before date already past
     std::vector<std::string> warnings;
+    std::optional<ExecutionReport> execution;  ///< set when SearchRequest::explain
 };
 
 /** @brief The contract's JSON of a response (`--format json`): `count`, `page`, `size`,

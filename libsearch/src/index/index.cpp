@@ -20,6 +20,7 @@
 #include <optional>
 #include <thread>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -36,27 +37,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A bounded queue of batches from one thread to another. pop() returns false once the queue
-// is closed and empty; after cancel(), push() throws Cancelled in the producing thread.
+// Thrown in a producing thread once the pipeline is cancelled (the writer failed).
+struct Cancelled {};
+
+// A bounded FIFO queue from some threads to others. pop() returns false once the queue is
+// closed and empty, or cancelled; after cancel(), push() throws Cancelled.
 template <class Item>
 class Handoff {
   public:
-    struct Cancelled {};
-
-    void push(std::vector<Item>&& batch) {
+    void push(Item&& item) {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return batches_.size() < max_batches || cancelled_; });
+        changed_.wait(lock, [&] { return items_.size() < max_items || cancelled_; });
         if (cancelled_) throw Cancelled{};
-        batches_.push_back(std::move(batch));
-        batch.clear();
+        items_.push_back(std::move(item));
         changed_.notify_all();
     }
-    bool pop(std::vector<Item>& batch) {
+    bool pop(Item& item) {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !batches_.empty() || closed_; });
-        if (batches_.empty()) return false;
-        batch = std::move(batches_.front());
-        batches_.pop_front();
+        changed_.wait(lock, [&] { return !items_.empty() || closed_ || cancelled_; });
+        if (items_.empty() || cancelled_) return false;
+        item = std::move(items_.front());
+        items_.pop_front();
         changed_.notify_all();
         return true;
     }
@@ -64,7 +65,7 @@ class Handoff {
     void cancel() { set(cancelled_); }
 
   private:
-    static constexpr std::size_t max_batches = 16;
+    static constexpr std::size_t max_items = 16;
     void set(bool& flag) {
         std::lock_guard lock(mutex_);
         flag = true;
@@ -72,9 +73,66 @@ class Handoff {
     }
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<std::vector<Item>> batches_;
+    std::deque<Item> items_;
     bool closed_ = false, cancelled_ = false;
 };
+
+// Numbered batches from several analysis threads, handed on in their number's order: the
+// writer sees the input's order whatever thread finished first. A producer more than `window`
+// batches ahead waits; the batch the writer needs next is never the one waiting, since the
+// batches are numbered in the order they are taken from a FIFO queue.
+template <class Item>
+class InOrder {
+  public:
+    explicit InOrder(std::size_t producers) : producers_(producers) {}
+
+    void push(std::size_t number, std::vector<Item>&& batch) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return number < next_ + window || cancelled_; });
+        if (cancelled_) throw Cancelled{};
+        ready_.emplace(number, std::move(batch));
+        changed_.notify_all();
+    }
+    bool pop(std::vector<Item>& batch) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return ready_.count(next_) || producers_ == 0 || cancelled_; });
+        auto it = ready_.find(next_);
+        if (cancelled_ || it == ready_.end()) return false;
+        batch = std::move(it->second);
+        ready_.erase(it);
+        ++next_;
+        changed_.notify_all();
+        return true;
+    }
+    void producer_done() {
+        std::lock_guard lock(mutex_);
+        --producers_;
+        changed_.notify_all();
+    }
+    void cancel() {
+        std::lock_guard lock(mutex_);
+        cancelled_ = true;
+        changed_.notify_all();
+    }
+
+  private:
+    static constexpr std::size_t window = 32;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::size_t, std::vector<Item>> ready_;
+    std::size_t next_ = 0, producers_;
+    bool cancelled_ = false;
+};
+
+// Analysis threads beside the reader (which then only parses) and the writer; 0: the reader
+// analyses. Asked for 0 (automatic): one per core beyond the writer's and the reader's, at
+// most 3 (the writer cannot take more).
+unsigned analysis_threads(unsigned asked) {
+    if (asked == 1) return 0;
+    if (asked > 1) return asked;
+    unsigned cores = std::thread::hardware_concurrency();
+    return cores > 2 ? std::min(cores - 2, 3u) : 0;
+}
 
 }  // namespace
 
@@ -114,63 +172,81 @@ struct Index::Impl {
         });
     }
 
-    // One record made ready for the database: its document, or only a progress mark when the
-    // record was rejected.
-    struct Prepared {
-        std::string id;
-        std::string id_term;
+    // One entry of the input on its way to the index, in input order: a record, or an issue
+    // the reader met. An analysis thread fills in what the record gives (analyse); the writer
+    // then decides, in input order, whether it is admitted (admit) and stores it.
+    struct Entry {
+        enum class Kind { record, error, warning } kind = Kind::record;
+        SourcedAid record;  // Kind::record; only its id, source and line once analysed
+        RecordIssue issue;  // Kind::error, Kind::warning
+        // What analyse() found: why the record is invalid, or its warnings and its document.
+        std::optional<RecordIssue> invalid;
+        std::vector<std::string> warnings;
+        bool no_audience = false;
         std::optional<Xapian::Document> doc;
         std::vector<std::pair<std::string, Xapian::termcount>> spelling;  // each word once, with its count
         std::size_t progress_read = 0;  // call the progress callback with this count, when not 0
         std::string progress_input;
     };
 
-    // Validates a record and builds its document; nothing (with an issue) when it is bad.
-    std::optional<Prepared> prepare(SourcedAid& record, const DocumentBuilder& builder,
-                                    std::unordered_map<std::string, std::size_t>& seen, IngestReport& report) {
-        auto issue = [&](std::string field, std::string message) {
-            report.errors.push_back(RecordIssue{record.source, record.line, std::move(field), std::move(message), record.aid.id});
-            ++report.rejected;
-            return std::nullopt;
-        };
-        auto [it, inserted] = seen.emplace(record.aid.id, record.line);
-        if (!inserted)
-            return issue("id", "duplicate id \"" + record.aid.id + "\" (first at line " + std::to_string(it->second) + ")");
-        std::vector<std::string> warnings;
+    // Validates a record and builds its document: the work that does not depend on the other
+    // records, done by any thread with its own builder.
+    static void analyse(Entry& entry, const DocumentBuilder& builder) {
+        Aid& aid = entry.record.aid;
         try {
-            warnings = builder.validate(record.aid);
+            entry.warnings = builder.validate(aid);
         } catch (const DataError& e) {
-            seen.erase(record.aid.id);
-            return issue(e.field(), e.what());
+            entry.invalid = RecordIssue{entry.record.source, entry.record.line, e.field(), e.what(), aid.id};
+            return;
         }
-        for (auto& warning : warnings) report.warnings.push_back(RecordIssue{record.source, record.line, "", std::move(warning)});
-        if (record.aid.targeted_audiences.empty()) {
+        entry.no_audience = aid.targeted_audiences.empty();
+        std::vector<std::string> words;
+        entry.doc = builder.build(aid, words);
+        std::sort(words.begin(), words.end());
+        for (auto& word : words) {
+            if (!entry.spelling.empty() && entry.spelling.back().first == word) ++entry.spelling.back().second;
+            else entry.spelling.emplace_back(std::move(word), 1);
+        }
+        std::string id = std::move(aid.id);
+        aid = Aid{};  // the document holds it now
+        aid.id = std::move(id);
+    }
+
+    // In input order: rejects a duplicate id or an invalid record, else reports the record's
+    // warnings. True when its document is to be stored.
+    static bool admit(Entry& entry, std::unordered_map<std::string, std::size_t>& seen, IngestReport& report) {
+        const SourcedAid& record = entry.record;
+        if (auto it = seen.find(record.aid.id); it != seen.end()) {
+            report.errors.push_back(RecordIssue{record.source, record.line, "id",
+                                                "duplicate id \"" + record.aid.id + "\" (first at line " + std::to_string(it->second) + ")",
+                                                record.aid.id});
+            ++report.rejected;
+            return false;
+        }
+        if (entry.invalid) {
+            report.errors.push_back(std::move(*entry.invalid));
+            ++report.rejected;
+            return false;
+        }
+        seen.emplace(record.aid.id, record.line);
+        for (auto& warning : entry.warnings) report.warnings.push_back(RecordIssue{record.source, record.line, "", std::move(warning)});
+        if (entry.no_audience) {
             RecordIssue concern{record.source, record.line, "targeted_audiences", "no targeted audience", record.aid.id};
             concern.kind = "no-audience";
             report.warnings.push_back(std::move(concern));
         }
-        Prepared prepared;
-        prepared.id = record.aid.id;
-        prepared.id_term = schema::term(schema::id, record.aid.id);
-        std::vector<std::string> words;
-        prepared.doc = builder.build(record.aid, words);
-        // Counted here, on the reader's thread: the writer's is the busy one.
-        std::sort(words.begin(), words.end());
-        for (auto& word : words) {
-            if (!prepared.spelling.empty() && prepared.spelling.back().first == word) ++prepared.spelling.back().second;
-            else prepared.spelling.emplace_back(std::move(word), 1);
-        }
-        return prepared;
+        return true;
     }
 
     // `fresh`: the index held no aid when this transaction began, and ids are unique within
     // it, so nothing can be replaced (Xapian's look-up of the id term is skipped).
     // Returns true when the id was already in the index (the aid is replaced).
-    bool store(const Prepared& prepared, bool fresh) {
-        bool existed = !fresh && db.term_exists(prepared.id_term);
-        if (existed) db.replace_document(prepared.id_term, *prepared.doc);
-        else db.add_document(*prepared.doc);
-        for (const auto& [word, count] : prepared.spelling) db.add_spelling(word, count);
+    bool store(const Entry& entry, bool fresh) {
+        const std::string id_term = schema::term(schema::id, entry.record.aid.id);
+        bool existed = !fresh && db.term_exists(id_term);
+        if (existed) db.replace_document(id_term, *entry.doc);
+        else db.add_document(*entry.doc);
+        for (const auto& [word, count] : entry.spelling) db.add_spelling(word, count);
         return existed;
     }
 
@@ -180,36 +256,88 @@ struct Index::Impl {
         bool committed = transaction([&] {
             const std::size_t held = db.get_doccount();
             const bool fresh = held == 0;
-            // Two threads: a reader parses, validates and analyses the records (half of the
-            // work), this one moves their documents into Xapian, in the order of the input.
-            // `report` and `seen` belong to the reader until it has finished.
-            Handoff<Prepared> handoff;
-            std::exception_ptr reader_failure;
-            std::vector<std::string> added, replaced;
-            std::thread reader([&] {
+            // A reader parses the records; analysis threads (or the reader itself) validate and
+            // analyse them, half of the work; this thread admits them and moves their documents
+            // into Xapian, in the order of the input whatever the number of threads, so that the
+            // index is the same byte for byte.
+            const unsigned workers = analysis_threads(options.threads);
+            Handoff<std::pair<std::size_t, std::vector<Entry>>> to_analyse;
+            InOrder<Entry> analysed(workers == 0 ? 1 : workers);
+            auto cancel = [&] {
+                to_analyse.cancel();
+                analysed.cancel();
+            };
+            std::mutex failure_mutex;
+            std::exception_ptr failure;  // the first of the reader's and the workers'
+            auto fail = [&] {
+                std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+            };
+            // ICU's break iterator and Xapian's stemmer are one per thread; copied here, before
+            // any thread reads the original.
+            std::vector<Analyzer> analyzers(workers, analyzer);
+            std::vector<std::thread> threads;
+            threads.emplace_back([&] {
                 try {
-                    read_all(inputs, options, seen, report, handoff);
-                } catch (const Handoff<Prepared>::Cancelled&) {
+                    read_all(inputs, options, workers, to_analyse, analysed);
+                } catch (const Cancelled&) {
                 } catch (...) {
-                    reader_failure = std::current_exception();
+                    fail();
                 }
-                handoff.close();
+                if (workers == 0) analysed.producer_done();
+                else to_analyse.close();
             });
+            for (unsigned i = 0; i < workers; ++i) {
+                threads.emplace_back([&, i] {
+                    try {
+                        DocumentBuilder builder(catalogue, analyzers[i]);
+                        std::pair<std::size_t, std::vector<Entry>> batch;
+                        while (to_analyse.pop(batch)) {
+                            for (Entry& entry : batch.second)
+                                if (entry.kind == Entry::Kind::record) analyse(entry, builder);
+                            analysed.push(batch.first, std::move(batch.second));
+                        }
+                    } catch (const Cancelled&) {
+                    } catch (...) {
+                        fail();
+                        cancel();
+                    }
+                    analysed.producer_done();
+                });
+            }
+            auto join = [&] {
+                for (auto& thread : threads) thread.join();
+            };
+            std::vector<std::string> added, replaced;
             try {
-                std::vector<Prepared> batch;
-                while (handoff.pop(batch)) {
-                    for (Prepared& prepared : batch) {
-                        if (prepared.doc) (store(prepared, fresh) ? replaced : added).push_back(std::move(prepared.id));
-                        if (prepared.progress_read && options.progress) options.progress(prepared.progress_read, prepared.progress_input);
+                std::vector<Entry> batch;
+                while (analysed.pop(batch)) {
+                    for (Entry& entry : batch) {
+                        switch (entry.kind) {
+                            case Entry::Kind::record:
+                                ++report.read;
+                                if (admit(entry, seen, report))
+                                    (store(entry, fresh) ? replaced : added).push_back(std::move(entry.record.aid.id));
+                                break;
+                            case Entry::Kind::error:
+                                if (!entry.issue.whole_file) {  // a record that could not be parsed
+                                    ++report.read;
+                                    ++report.rejected;
+                                }
+                                report.errors.push_back(std::move(entry.issue));
+                                break;
+                            case Entry::Kind::warning: report.warnings.push_back(std::move(entry.issue)); break;
+                        }
+                        if (entry.progress_read && options.progress) options.progress(entry.progress_read, entry.progress_input);
                     }
                 }
             } catch (...) {
-                handoff.cancel();
-                reader.join();
+                cancel();
+                join();
                 throw;
             }
-            reader.join();
-            if (reader_failure) std::rethrow_exception(reader_failure);
+            join();
+            if (failure) std::rethrow_exception(failure);
             report.valid = added.size() + replaced.size();
             report.indexed = report.valid;
             report.added_ids = std::move(added);
@@ -309,37 +437,57 @@ struct Index::Impl {
         }
     }
 
-    // The reader's side of run(): every record of every input, prepared in batches.
-    void read_all(const std::vector<std::string>& inputs, const IngestOptions& options,
-                  std::unordered_map<std::string, std::size_t>& seen, IngestReport& report, Handoff<Prepared>& handoff) {
-        DocumentBuilder builder(catalogue, analyzer);
-        std::vector<Prepared> batch;
+    // The reader's side of run(): every entry of every input, in numbered batches, to the
+    // analysis threads, or analysed here and straight to the writer when there are none.
+    void read_all(const std::vector<std::string>& inputs, const IngestOptions& options, unsigned workers,
+                  Handoff<std::pair<std::size_t, std::vector<Entry>>>& to_analyse, InOrder<Entry>& analysed) {
+        std::optional<DocumentBuilder> builder;
+        if (workers == 0) builder.emplace(catalogue, analyzer);
+        std::vector<Entry> batch;
+        std::size_t number = 0, read = 0;
+        auto send = [&] {
+            if (workers == 0) {
+                for (Entry& entry : batch)
+                    if (entry.kind == Entry::Kind::record) analyse(entry, *builder);
+                analysed.push(number++, std::move(batch));
+            } else {
+                to_analyse.push({number++, std::move(batch)});
+            }
+            batch.clear();
+        };
+        auto add = [&](Entry&& entry, const std::string& input) {
+            bool progress = options.progress && read % 10000 == 0 && entry.kind == Entry::Kind::record;
+            if (progress) {
+                entry.progress_read = read;
+                entry.progress_input = input;
+            }
+            batch.push_back(std::move(entry));
+            if (batch.size() == 32 || progress) send();  // progress on time
+        };
         for (const auto& input : inputs) {
             json_io::for_each_record(
                 input, options.format,
                 [&](SourcedAid&& record) {
-                    ++report.read;
-                    std::optional<Prepared> prepared = prepare(record, builder, seen, report);
-                    bool progress = options.progress && report.read % 10000 == 0;
-                    if (!prepared && !progress) return;
-                    if (!prepared) prepared.emplace();
-                    if (progress) {
-                        prepared->progress_read = report.read;
-                        prepared->progress_input = input;
-                    }
-                    batch.push_back(std::move(*prepared));
-                    if (batch.size() == 32 || progress) handoff.push(std::move(batch));  // progress on time
+                    ++read;
+                    Entry entry;
+                    entry.record = std::move(record);
+                    add(std::move(entry), input);
                 },
                 [&](RecordIssue&& issue) {
-                    if (!issue.whole_file) {  // a record that could not be parsed
-                        ++report.read;
-                        ++report.rejected;
-                    }
-                    report.errors.push_back(std::move(issue));
+                    Entry entry;
+                    entry.kind = Entry::Kind::error;
+                    if (!issue.whole_file) ++read;
+                    entry.issue = std::move(issue);
+                    add(std::move(entry), input);
                 },
-                [&](RecordIssue&& warning) { report.warnings.push_back(std::move(warning)); });
+                [&](RecordIssue&& warning) {
+                    Entry entry;
+                    entry.kind = Entry::Kind::warning;
+                    entry.issue = std::move(warning);
+                    add(std::move(entry), input);
+                });
         }
-        if (!batch.empty()) handoff.push(std::move(batch));
+        if (!batch.empty()) send();
     }
 };
 
@@ -450,14 +598,15 @@ IngestReport Index::add(const std::vector<Aid>& aids) {
     report.committed = impl_->transaction([&] {
         DocumentBuilder builder(impl_->catalogue, impl_->analyzer);
         for (std::size_t i = 0; i < aids.size(); ++i) {
-            SourcedAid record{aids[i], "record", i + 1};
+            Impl::Entry entry;
+            entry.record = SourcedAid{aids[i], "record", i + 1};
             ++report.read;
-            std::optional<Impl::Prepared> prepared = impl_->prepare(record, builder, seen, report);
-            if (!prepared) {
+            Impl::analyse(entry, builder);
+            if (!Impl::admit(entry, seen, report)) {
                 const RecordIssue& issue = report.errors.back();
                 throw DataError(issue.message, issue.source, issue.line, issue.field);
             }
-            (impl_->store(*prepared, false) ? report.replaced_ids : report.added_ids).push_back(prepared->id);
+            (impl_->store(entry, false) ? report.replaced_ids : report.added_ids).push_back(entry.record.aid.id);
             ++report.indexed;
             ++report.valid;
         }

@@ -23,7 +23,7 @@ nlohmann::ordered_json hit_json(const SearchHit& hit) {
     if (!hit.perimeter_name.empty()) out["perimeter_name"] = hit.perimeter_name;
     out["submission_deadline"] = aid["submission_deadline"];
     for (auto& [key, value] : aid.items())
-        if (!out.contains(key)) out[key] = value;
+        if (!out.contains(key)) out[key] = std::move(value);
     out["snippet"] = hit.snippet;
     if (hit.partial) {
         out["partial"] = true;
@@ -41,6 +41,22 @@ nlohmann::ordered_json hit_json(const SearchHit& hit) {
 }
 
 }  // namespace
+
+std::string to_string(Execution execution) {
+    switch (execution) {
+        case Execution::automatic: return "auto";
+        case Execution::xapian: return "xapian";
+        case Execution::memory: return "memory";
+    }
+    return "auto";
+}
+
+std::optional<Execution> parse_execution(const std::string& name) {
+    if (name == "auto") return Execution::automatic;
+    if (name == "xapian") return Execution::xapian;
+    if (name == "memory") return Execution::memory;
+    return std::nullopt;
+}
 
 std::string to_json(const SearchHit& hit) { return hit_json(hit).dump(); }
 
@@ -67,6 +83,13 @@ std::string to_json(const SearchResponse& response) {
     out["missing"] = response.missing;
     out["ignored"] = response.ignored;
     if (!response.warnings.empty()) out["warnings"] = response.warnings;
+    if (response.execution) {
+        nlohmann::ordered_json explain;
+        explain["executor"] = to_string(response.execution->used);
+        explain["requested"] = to_string(response.execution->requested);
+        if (!response.execution->fallback.empty()) explain["fallback"] = response.execution->fallback;
+        out["explain"] = std::move(explain);
+    }
     return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

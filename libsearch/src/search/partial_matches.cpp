@@ -14,8 +14,10 @@ bool all_digits(const std::string& form) {
     return !form.empty() && std::all_of(form.begin(), form.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+using plan::Expr;
+
 struct UnitInfo {
-    Xapian::Query query;
+    Expr query;
     std::shared_ptr<const DocSet> set;
     double idf = 0;
     bool meaningful = false;
@@ -27,9 +29,9 @@ constexpr double generic_weight = 0.25;
 
 // The rarity of a unit: the idf of its most frequent term (the word's own stems and forms, not
 // its synonyms), from the index's own frequencies, so both paths agree.
-double idf_of(const Xapian::Database& db, const Xapian::Query& query) {
+double idf_of(const Xapian::Database& db, const Expr& query) {
     Xapian::doccount df = 0;
-    for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) df = std::max(df, db.get_termfreq(*t));
+    for (const std::string& term : query.terms()) df = std::max(df, db.get_termfreq(term));
     double n = static_cast<double>(db.get_doccount());
     return std::log((n + 1.0) / (static_cast<double>(df) + 0.5));
 }
@@ -42,12 +44,12 @@ bool meaningful_unit(const QueryUnit& unit) {
 
 PartialMatches find_partial_matches(const Xapian::Database& db, const std::vector<QueryGroup>& groups,
                                     const TextQueryBuilder& builder,
-                                    const std::function<std::shared_ptr<const DocSet>(const Xapian::Query&)>& docs_of,
+                                    const std::function<std::shared_ptr<const DocSet>(const Expr&)>& docs_of,
                                     const DocSet& full, std::size_t skip, std::size_t wanted) {
     PartialMatches out;
     struct RunInfo {
         std::uint32_t bits;
-        Xapian::Query query;
+        Expr query;
         std::shared_ptr<const DocSet> set;
     };
     struct GroupInfo {
@@ -102,9 +104,9 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
         for (const RunInfo& r : info.runs) candidates.unite(*r.set);
         candidates.subtract(full);
         if (!group.excluded.empty()) {
-            std::vector<Xapian::Query> excluded;
+            std::vector<Expr> excluded;
             for (const QueryUnit& unit : group.excluded) excluded.push_back(builder.unit(unit, false));
-            if (auto set = docs_of(Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()))) candidates.subtract(*set);
+            if (auto set = docs_of(Expr::combine(Expr::Op::or_, std::move(excluded)))) candidates.subtract(*set);
         }
         every.unite(candidates);
         if (wanted == 0) continue;  // the count is all the page needs
@@ -164,7 +166,7 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
         }
         const auto& [coverage, g, mask] = key;
         const GroupInfo& info = infos[g];
-        std::vector<Xapian::Query> present;
+        std::vector<Expr> present;
         for (std::size_t i = 0; i < info.units.size(); ++i)
             if (mask >> i & 1) present.push_back(info.units[i].query);
         for (const RunInfo& r : info.runs)
@@ -173,8 +175,8 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
         std::sort(docids.begin(), docids.end());
         auto tier = std::make_shared<const DocSet>(DocSet::of_docids(full.last(), docids));
         Xapian::Enquire enquire(db);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_OR, present.begin(), present.end()),
-                                        DocSetSource::query(tier)));
+        enquire.set_query(Expr::combine(Expr::Op::filter, {Expr::combine(Expr::Op::or_, std::move(present)), DocSetSource::expr(tier)})
+                              .to_query());
         Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(skip), static_cast<Xapian::doccount>(wanted - out.page.size()));
         skip = 0;
         for (auto it = mset.begin(); it != mset.end(); ++it) out.page.push_back(PartialHit{*it, coverage, it.get_weight(), missing});

@@ -40,7 +40,7 @@ bool meaningful_unit(const QueryUnit& unit);
  */
 PartialMatches find_partial_matches(const Xapian::Database& db, const std::vector<QueryGroup>& groups,
                                     const TextQueryBuilder& builder,
-                                    const std::function<std::shared_ptr<const DocSet>(const Xapian::Query&)>& docs_of,
+                                    const std::function<std::shared_ptr<const DocSet>(const plan::Expr&)>& docs_of,
                                     const DocSet& full, std::size_t skip, std::size_t wanted);
 
 }  // namespace aides

@@ -27,68 +27,41 @@
 #include "search/memory/record_cache.hpp"
 #include "search/partial_matches.hpp"
 #include "search/snippets.hpp"
+#include "search/plan/search_plan.hpp"
 #include "search/plan/text_query.hpp"
+#include "search/xapian/executor.hpp"
 
 namespace aides {
 
 namespace {
 
-using Query = Xapian::Query;
+using plan::Expr;
+using Op = plan::Expr::Op;
+using Page = std::vector<std::pair<Xapian::docid, double>>;  // document, score in [0, 1]
 
-Query any_of(std::string_view prefix, const std::vector<std::string>& values) {
-    std::vector<Query> terms;
-    for (const auto& value : values) terms.emplace_back(schema::term(prefix, value));
-    return Query(Query::OP_OR, terms.begin(), terms.end());
-}
-
-// The validated form of a request.
-struct Plan {
-    Query filter;                 // boolean: status, eligibility, fields, dates
-    std::optional<Query> text;    // weighted
-    std::vector<std::string> exclude_ids;
-    std::vector<std::string> highlighted_ids;
-    std::string commune;          // resolved INSEE code
-    std::optional<CommuneResolution> commune_read;  // how the request's commune was read
-    std::optional<Perimeter> perimeter;
-    std::vector<Perimeter> eligible;  // perimeters accepted for the commune or perimeter
-    ParsedText parsed;
-    std::vector<std::string> filters_passed;  // for explanations
-    std::string today;
-    std::vector<std::string> warnings;  // a filter that matches no aid, a page past the end
+// What the match step found, and which executor runs the rest.
+struct Match {
+    plan::Expr filter;            // the plan's filter, its parts in memory as posting sources when they are
+    std::shared_ptr<const DocSet> filter_set;  // the whole filter in memory
+    plan::Expr text;              // the text after relaxation (nothing without text)
+    std::optional<plan::Expr> like;
+    bool ranks_words = false;     // a group has required words (a text of exclusions only ranks nothing)
+    bool weighted = false;        // the text or `like` weighs the matches
+    plan::Expr ranked;            // what weighs, before the filter
+    plan::Expr query;             // ranked, filtered, local variants left out
+    std::shared_ptr<DocSet> matched;   // the whole match in memory (memory executor)
+    std::shared_ptr<DocSet> excluded;  // local variants left out
+    std::shared_ptr<const DocSet> stale;  // ongoing aids whose deadline is past: sorted as undated
+    std::shared_ptr<const SortColumn> sort_keys;  // the order's keys in memory, for a match without text
+    ExecutionReport execution;
+    bool memory_allowed() const { return execution.requested != Execution::xapian; }
+    bool eager() const { return execution.requested == Execution::memory; }
+    // Memory was asked for and cannot run this: said once, the first reason.
+    void fall_back(const std::string& why) {
+        if (execution.requested == Execution::memory && execution.fallback.empty()) execution.fallback = why;
+    }
 };
 
-std::vector<std::string> normalize_all(vocabulary::Kind kind, const std::vector<std::string>& values, const char* flag) {
-    std::vector<std::string> out;
-    for (const auto& value : values) {
-        auto machine = vocabulary::normalize(kind, value);
-        if (!machine) {
-            std::string allowed;
-            for (const auto& v : vocabulary::values(kind)) allowed += (allowed.empty() ? "" : ", ") + v;
-            throw UsageError(std::string("unknown ") + flag + " \"" + value + "\" (expected one of: " + allowed + ")", value);
-        }
-        out.push_back(*machine);
-    }
-    return out;
-}
-
-// The indexed values of a boolean prefix (programs, folded backer names).
-std::vector<std::string> indexed_values(const Xapian::Database& db, std::string_view prefix) {
-    std::vector<std::string> out;
-    for (auto it = db.allterms_begin(std::string(prefix)); it != db.allterms_end(std::string(prefix)); ++it)
-        out.push_back((*it).substr(prefix.size()));
-    return out;
-}
-
-std::string listed(const std::vector<std::string>& values) {
-    std::string out;
-    for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
-    return out;
-}
-
-std::string checked_date(const std::string& value, const char* flag) {
-    if (!dates::valid(value)) throw UsageError(std::string("bad date for ") + flag + ": \"" + value + "\" (expected YYYY-MM-DD)", value);
-    return value;
-}
 
 // Damerau-Levenshtein distance (adjacent swaps cost one) between two accent-free forms, by
 // code point: the suggestion is compared with what was typed, not with Xapian's own measure.
@@ -228,13 +201,19 @@ struct Searcher::Impl {
     }
     static constexpr int max_reopen_attempts = 20;
 
-    Plan plan(const SearchRequest& request, Context& context) const;
+    // A search, step by step: plan, match, count and facets, rank, partial matches, page.
     SearchResponse run(const SearchRequest& request, Context& context) const;
-    Query eligibility(Plan& plan, const Xapian::Database& db) const;
-    void apply_portal(const Portal& portal, SearchRequest& request, SearchRequest& base, Plan& plan) const;
-    // `check_known`: a value no aid carries is a usage error (a programme) or a warning (a backer).
-    void list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
-                      bool check_known) const;
+    Match match(SearchPlan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const;
+    void count_and_facets(const Match& match, SearchResponse& response, std::optional<FacetCounter>& facets) const;
+    Page rank(const SearchPlan& plan, Match& match, SearchResponse& response, std::optional<FacetCounter>& facets,
+              Context& context) const;
+    std::vector<PartialHit> partial_matches(const SearchPlan& plan, const Match& match, const Page& page, SearchResponse& response,
+                                            Context& context, const TextQueryBuilder& builder) const;
+    void make_page(const SearchPlan& plan, const SearchRequest& request, const Page& page, const std::vector<PartialHit>& partial,
+                   SearchResponse& response, Context& context, const TextQueryBuilder& builder) const;
+    // Parts of the match step.
+    std::optional<plan::Expr> like_terms(const std::string& id, Xapian::Database& db) const;
+    void choose_executor(const SearchPlan& plan, Match& match, const Xapian::Database& db) const;
     // The ongoing aids whose deadline is before `today` (stale), kept for a revision and a day.
     mutable std::mutex stale_mutex;
     mutable std::pair<store::Revision, std::string> stale_key;
@@ -251,8 +230,8 @@ struct Searcher::Impl {
         stale = found;
         return found;
     }
-    std::shared_ptr<const DocSet> relax(Plan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder,
-                                        const DocSet* filter_set, bool relax_groups) const;
+    std::shared_ptr<const DocSet> relax(const SearchPlan& plan, Match& match, SearchResponse& response, Context& context,
+                                        const TextQueryBuilder& builder) const;
     // A local variant of a generic aid, as the generic/local choice needs it; read from its
     // record once per index revision.
     struct Variant {
@@ -263,10 +242,9 @@ struct Searcher::Impl {
     mutable store::Revision variants_revision;
     mutable std::unordered_map<Xapian::docid, std::shared_ptr<const Variant>> variants;
     std::shared_ptr<const Variant> variant(Xapian::docid did, Context& context) const;
-    std::vector<Xapian::docid> local_variant_exclusions(const Plan& plan, const Query& query, const DocSet* matched,
-                                                        Context& context) const;
-    Explanation explain(const Aid& aid, const Plan& plan, Context& context, const TextQueryBuilder& builder) const;
-    std::optional<std::string> suggest(const Plan& plan, Context& context) const;
+    std::vector<Xapian::docid> local_variant_exclusions(const SearchPlan& plan, const Match& match, Context& context) const;
+    Explanation explain(const Aid& aid, const SearchPlan& plan, Context& context, const TextQueryBuilder& builder) const;
+    std::optional<std::string> suggest(const SearchPlan& plan, Context& context) const;
 };
 
 Searcher::Searcher(const std::string& dir) : impl_(std::make_unique<Impl>()) {
@@ -375,203 +353,16 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     return impl_->reading([&](Impl::Context& context) { return impl_->run(request, context); });
 }
 
-// ------------------------------------------------------------------------------------ planning
-Query Searcher::Impl::eligibility(Plan& plan, const Xapian::Database& db) const {
-    const Geography& geography = catalogue.geography;
-    std::vector<std::string> perimeter_terms, inside_terms;
-    if (!plan.commune.empty()) {
-        plan.eligible = geography.perimeters_of_commune(plan.commune);
-        for (const auto& p : plan.eligible) perimeter_terms.push_back(p.to_string());
-    } else if (plan.perimeter) {
-        const Perimeter& p = *plan.perimeter;
-        plan.eligible.push_back(p);
-        for (auto& a : geography.ancestors(p)) plan.eligible.push_back(std::move(a));
-        for (auto& a : geography.adhoc_overlapping(p))
-            if (std::find(plan.eligible.begin(), plan.eligible.end(), a) == plan.eligible.end()) plan.eligible.push_back(std::move(a));
-        for (const auto& e : plan.eligible) perimeter_terms.push_back(e.to_string());
-        inside_terms.push_back(p.to_string());
-        // Inside an ad-hoc perimeter: its communes and the perimeters all of whose communes it holds.
-        if (p.scale == Scale::adhoc)
-            for (const auto& inside : geography.inside_adhoc(p.code)) perimeter_terms.push_back(inside.to_string());
-    }
-    (void)db;
-    std::vector<Query> parts;
-    parts.push_back(any_of(schema::perimeter, perimeter_terms));
-    if (!inside_terms.empty()) parts.push_back(any_of(schema::inside, inside_terms));
-    return Query(Query::OP_OR, parts.begin(), parts.end());
-}
-
-void Searcher::Impl::apply_portal(const Portal& portal, SearchRequest& request, SearchRequest& base, Plan& plan) const {
-    // Portal filters narrow the request: kept in a request of their own, AND-ed in plan().
-    base.programs = portal.programs;
-    base.themes = portal.themes;
-    base.categories = portal.categories;
-    base.audiences = portal.audiences;
-    base.aid_types = portal.aid_types;
-    base.steps = portal.steps;
-    base.destinations = portal.destinations;
-    base.backers = portal.backers;
-    base.recurrences = portal.recurrences;
-    if (!portal.perimeter.empty() && request.perimeter.empty() && request.commune.empty()) request.perimeter = portal.perimeter;
-    plan.highlighted_ids = portal.highlighted;
-    plan.exclude_ids = portal.excluded;
-}
-
-void Searcher::Impl::list_filters(const SearchRequest& request, Context& context, std::vector<Query>& filters, Plan& plan,
-                                  bool check_known) const {
-    auto add_terms = [&](std::string_view prefix, const std::vector<std::string>& values, const char* label) {
-        if (values.empty()) return;
-        filters.push_back(any_of(prefix, values));
-        std::string joined;
-        for (const auto& v : values) joined += (joined.empty() ? "" : "|") + v;
-        plan.filters_passed.push_back(std::string(label) + ":" + joined);
-    };
-    add_terms(schema::audience, normalize_all(vocabulary::Kind::audience, request.audiences, "audience"), "audience");
-    std::vector<std::string> aid_types;
-    for (const auto& value : request.aid_types) {
-        auto group = vocabulary::aid_type_group(value);
-        if (!group.empty()) aid_types.insert(aid_types.end(), group.begin(), group.end());
-        else aid_types.push_back(normalize_all(vocabulary::Kind::aid_type, {value}, "aid type").front());
-    }
-    add_terms(schema::aid_type, aid_types, "aid_type");
-    add_terms(schema::step, normalize_all(vocabulary::Kind::step, request.steps, "step"), "step");
-    add_terms(schema::destination, normalize_all(vocabulary::Kind::destination, request.destinations, "destination"), "destination");
-    add_terms(schema::recurrence, normalize_all(vocabulary::Kind::recurrence, request.recurrences, "recurrence"), "recurrence");
-
-    std::vector<std::string> themes, categories, programs, backers;
-    for (const auto& value : request.themes) {
-        const auto* theme = catalogue.taxonomy.theme(value);
-        if (!theme) {
-            std::vector<std::string> known;
-            for (const auto& [slug, t] : catalogue.taxonomy.themes()) known.push_back(slug);
-            auto near = text::closest(value, known);
-            throw UsageError("unknown theme \"" + value + "\"" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
-        }
-        themes.push_back(theme->slug);
-    }
-    for (const auto& value : request.categories) {
-        const auto* category = catalogue.taxonomy.category(value);
-        if (!category) {
-            std::vector<std::string> known;
-            for (const auto& [slug, t] : catalogue.taxonomy.themes()) known.insert(known.end(), t.categories.begin(), t.categories.end());
-            auto near = text::closest(value, known);
-            throw UsageError("unknown category \"" + value + "\"" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
-        }
-        categories.push_back(category->slug);
-    }
-    add_terms(schema::theme, themes, "theme");
-    add_terms(schema::category, categories, "category");
-    for (const auto& value : request.programs) {
-        programs.push_back(text::ascii_lower(text::trim(value)));
-        if (check_known && !context.db.term_exists(schema::term(schema::program, programs.back()))) {
-            auto near = text::closest(value, indexed_values(context.db, schema::program));
-            throw UsageError("unknown program \"" + value + "\": no aid of the index has it" +
-                                 (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"), value);
-        }
-    }
-    add_terms(schema::program, programs, "program");
-    for (const auto& value : request.backers) {
-        backers.push_back(backer_key(context.analyzer, value));
-        if (check_known && !context.db.term_exists(schema::term(schema::backer, backers.back()))) {
-            auto near = text::closest(backers.back(), indexed_values(context.db, schema::backer));
-            plan.warnings.push_back("backer \"" + value + "\" matches no aid" + (near.empty() ? "" : " (did you mean: " + listed(near) + "?)"));
-        }
-    }
-    add_terms(schema::backer, backers, "backer");
-}
-
-Plan Searcher::Impl::plan(const SearchRequest& original, Context& context) const {
-    Plan plan;
-    SearchRequest request = original;
-    SearchRequest portal;  // the portal's base filters, if any
-    if (request.portal) apply_portal(*request.portal, request, portal, plan);
-    if (request.page < 1) throw UsageError("--page must be 1 or more, got " + std::to_string(request.page), std::to_string(request.page));
-    if (request.size < 1 || request.size > 1000)
-        throw UsageError("--size must be between 1 and 1000, got " + std::to_string(request.size), std::to_string(request.size));
-    if (static_cast<long long>(request.page) * request.size > 1'000'000)
-        throw UsageError("--page " + std::to_string(request.page) + " is too deep (page x size over 1,000,000)", std::to_string(request.page));
-    plan.today = request.today.empty() ? dates::today() : checked_date(request.today, "--today");
-
-    const Geography& geography = catalogue.geography;
-    std::vector<Query> filters;
-    // What a search must leave out, as an exclusion: unpublished aids and expired ones are few,
-    // and skipping a short posting list costs far less than walking the published aids (95 %)
-    // or the deadlines of every candidate.
-    std::vector<Query> hidden;
-    for (const std::string& status : vocabulary::values(vocabulary::Kind::status))
-        if (status != "published") hidden.emplace_back(schema::term(schema::status, status));
-
-    if (!request.commune.empty() && !request.perimeter.empty())
-        throw UsageError("give --commune or --perimeter, not both", request.perimeter);
-    if (!request.commune.empty()) {
-        if (geography.commune_count() == 0) throw IndexError(dir + ": the index holds no geography; re-index with --geo");
-        plan.commune_read = geography.resolve(request.commune);
-        plan.commune = plan.commune_read->code;
-        if (request.audiences.empty()) request.audiences.push_back("commune");
-    } else if (!request.perimeter.empty()) {
-        auto p = Perimeter::parse(request.perimeter);
-        if (!p) throw UsageError("bad perimeter \"" + request.perimeter + "\" (expected SCALE:CODE, e.g. department:29)", request.perimeter);
-        if (!geography.knows(*p) && !context.db.term_exists(schema::term(schema::perimeter, p->to_string())))
-            throw UsageError("unknown perimeter \"" + request.perimeter + "\"", request.perimeter);
-        plan.perimeter = p;
-    }
-    if (!plan.commune.empty() || plan.perimeter) filters.push_back(eligibility(plan, context.db));
-
-    list_filters(request, context, filters, plan, true);
-    list_filters(portal, context, filters, plan, false);
-    if (request.call_for_projects) {
-        filters.emplace_back(std::string(schema::flag_call));
-        plan.filters_passed.push_back("call_for_projects");
-    }
-    if (request.is_charged) {
-        Query charged{std::string(schema::flag_charged)};
-        filters.push_back(*request.is_charged ? charged : Query(Query::OP_AND_NOT, match_all(), charged));
-        plan.filters_passed.push_back(*request.is_charged ? "is_charged" : "free");
-    }
-    if (!request.include_expired) {
-        // Expired: a deadline before today (dates are 10 characters: below today's last
-        // character, then anything), unless the aid is ongoing.
-        std::string before_today = plan.today;
-        --before_today.back();
-        before_today += '\xff';
-        hidden.emplace_back(Query::OP_AND_NOT, Query(Query::OP_VALUE_LE, schema::deadline, before_today),
-                            Query(schema::term(schema::recurrence, "ongoing")));
-        plan.filters_passed.push_back("open on " + plan.today);
-    }
-    if (!request.apply_before.empty()) {
-        // Still open, with a deadline from today on: a stale deadline (an ongoing aid's past one)
-        // counts as none, and so is dropped.
-        checked_date(request.apply_before, "--apply-before");
-        filters.emplace_back(Query::OP_VALUE_RANGE, schema::deadline, plan.today, request.apply_before);
-        plan.filters_passed.push_back("deadline " + plan.today + ".." + request.apply_before);
-        if (request.apply_before < plan.today)
-            plan.warnings.push_back("--apply-before " + request.apply_before + " is before today (" + plan.today + "): no deadline can be met");
-    }
-    if (!request.published_after.empty()) {
-        filters.emplace_back(Query::OP_VALUE_GE, schema::published, checked_date(request.published_after, "--published-after"));
-        plan.filters_passed.push_back("published >= " + request.published_after);
-    }
-    plan.filter = Query(Query::OP_AND_NOT, filters.empty() ? match_all() : Query(Query::OP_AND, filters.begin(), filters.end()),
-                        Query(Query::OP_OR, hidden.begin(), hidden.end()));
-    if (!plan.exclude_ids.empty()) plan.filter = Query(Query::OP_AND_NOT, plan.filter, any_of(schema::id, plan.exclude_ids));
-
-    plan.parsed = parse_text(request.text, context.analyzer);
-    return plan;
-}
-
 // ------------------------------------------------------------------------------- relaxation
 // Each group of words that matches nothing within the filter keeps the most of its words that
-// match something. Returns the documents of the text when every group is in memory (through the
-// filter cache, with the filter's own `filter_set`) and none was relaxed; null otherwise.
-std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& response, Context& context,
-                                                    const TextQueryBuilder& builder, const DocSet* filter_set, bool relax_groups) const {
-    auto matches = [&](const Query& text) {
-        Xapian::Enquire enquire(context.db);
-        enquire.set_query(Query(Query::OP_FILTER, text, plan.filter));
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
-        return enquire.get_mset(0, 1).size() > 0;
-    };
-    std::vector<Query> groups;
+// match something (strict searches only). Sets `match.text`; returns the documents of the text
+// when every group is in memory (through the filter cache, within the filter's own set) and
+// none was relaxed; null otherwise.
+std::shared_ptr<const DocSet> Searcher::Impl::relax(const SearchPlan& plan, Match& match, SearchResponse& response,
+                                                    Context& context, const TextQueryBuilder& builder) const {
+    const DocSet* filter_set = match.filter_set.get();
+    auto matches = [&](const Expr& text) { return xapian_matches_any(context.db, Expr::combine(Op::filter, {text, match.filter})); };
+    std::vector<Expr> groups;
     std::shared_ptr<const DocSet> text_set;
     bool in_memory = filter_set != nullptr;
     // Each word costs a few bitmaps of the whole index (its forms, their union): a long text is
@@ -579,14 +370,18 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
     constexpr std::size_t max_terms_in_memory = 64;
     std::size_t terms = 0;
     for (const auto& group : plan.parsed.groups) {
-        Query full = builder.group(group);
+        Expr full = builder.group(group);
         std::size_t n = group.required.size();
-        terms += static_cast<std::size_t>(std::distance(full.get_terms_begin(), full.get_terms_end()));
-        if (terms > max_terms_in_memory) in_memory = false;
-        std::shared_ptr<const DocSet> full_set = in_memory ? filter_cache.resolve(full, context.db) : nullptr;
+        terms += full.terms().size();
+        if (in_memory && terms > max_terms_in_memory) {
+            in_memory = false;
+            match.fall_back("the text has more than " + std::to_string(max_terms_in_memory) + " terms");
+        }
+        std::shared_ptr<const DocSet> full_set = in_memory ? filter_cache.resolve(full, context.db, match.eager()) : nullptr;
+        if (in_memory && !full_set) match.fall_back(full.has_phrase() ? "the text has a phrase (positions are Xapian's)" : "the text's lists are not in memory");
         in_memory = full_set != nullptr;
         // Not strict: a group is never relaxed, its partial matches follow the full ones instead.
-        if (!relax_groups || n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
+        if (!plan.strict || n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
             groups.push_back(full);
             if (!in_memory) continue;
             if (text_set) {
@@ -598,6 +393,7 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
             continue;
         }
         in_memory = false;
+        match.fall_back("a group of words was relaxed (relaxation is Xapian's)");
         // The largest k for which some k units match; the group becomes the OR of those subsets.
         std::vector<std::vector<bool>> found;
         std::size_t checks = 0;
@@ -617,16 +413,16 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(Plan& plan, SearchResponse& 
             groups.push_back(full);
             continue;
         }
-        std::vector<Query> alternatives;
+        std::vector<Expr> alternatives;
         for (const auto& keep : found) alternatives.push_back(builder.group(group, keep));
-        groups.emplace_back(Query::OP_OR, alternatives.begin(), alternatives.end());
+        groups.push_back(Expr::combine(Op::or_, std::move(alternatives)));
         response.relaxed = true;
         for (std::size_t i = 0; i < n; ++i) {
             bool always = std::all_of(found.begin(), found.end(), [&](const auto& keep) { return keep[i]; });
             if (!always) response.missing.push_back(group.required[i].display);
         }
     }
-    plan.text = Query(Query::OP_OR, groups.begin(), groups.end());
+    match.text = Expr::combine(Op::or_, std::move(groups));
     return in_memory ? text_set : nullptr;
 }
 
@@ -654,8 +450,9 @@ std::shared_ptr<const Searcher::Impl::Variant> Searcher::Impl::variant(Xapian::d
     return found;
 }
 
-std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& plan, const Query& query, const DocSet* matched,
+std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const SearchPlan& plan, const Match& match,
                                                                     Context& context) const {
+    const DocSet* matched = match.matched.get();
     std::vector<Xapian::docid> excluded;
     const Xapian::Database& db = context.db;
     if (!db.term_exists(std::string(schema::flag_variant))) return excluded;
@@ -670,7 +467,7 @@ std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& 
             return out;
         }
         Xapian::Enquire enquire(db);
-        enquire.set_query(Query(Query::OP_FILTER, query, DocSetSource::query(candidates)));
+        enquire.set_query(Expr::combine(Op::filter, {match.query, DocSetSource::expr(candidates)}).to_query());
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         // At most as many matches as candidates: Xapian sets aside room for as many results as it
         // is asked for, so asking for the whole index cost 80 MB and milliseconds a search at 1M aids.
@@ -679,7 +476,7 @@ std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& 
     };
     std::vector<std::pair<Xapian::docid, std::shared_ptr<const Variant>>> pairs;
     const std::string flag(schema::flag_variant);
-    std::shared_ptr<const DocSet> variants_set = filter_cache.resolve(Query(flag), db);
+    std::shared_ptr<const DocSet> variants_set = match.memory_allowed() ? filter_cache.resolve(Expr::term(flag), db) : nullptr;
     if (!variants_set) variants_set = std::make_shared<const DocSet>(DocSet::of_term(db, flag));
     for (Xapian::docid did : matching(variants_set)) {
         auto found = variant(did, context);
@@ -706,7 +503,7 @@ std::vector<Xapian::docid> Searcher::Impl::local_variant_exclusions(const Plan& 
 }
 
 // ----------------------------------------------------------------------------------- results
-Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, Context& context, const TextQueryBuilder& builder) const {
+Explanation Searcher::Impl::explain(const Aid& aid, const SearchPlan& plan, Context& context, const TextQueryBuilder& builder) const {
     Explanation why;
     const Geography& geography = catalogue.geography;
     auto p = Perimeter::parse(aid.perimeter);
@@ -752,7 +549,7 @@ Explanation Searcher::Impl::explain(const Aid& aid, const Plan& plan, Context& c
     return why;
 }
 
-std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, Context& context) const {
+std::optional<std::string> Searcher::Impl::suggest(const SearchPlan& plan, Context& context) const {
     const Xapian::Database& db = context.db;
     bool changed = false;
     std::string out;
@@ -784,10 +581,9 @@ std::optional<std::string> Searcher::Impl::suggest(const Plan& plan, Context& co
     return out;
 }
 
+// ------------------------------------------------------------------------------ the steps
 SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& context) const {
-    Plan plan = this->plan(request, context);
-    FilterCache::Prepared filter = filter_cache.prepare(plan.filter, context.db);
-    plan.filter = filter.query;
+    SearchPlan plan = make_plan(request, catalogue, context.db, context.analyzer, dir);
     SearchResponse response;
     response.page = request.page;
     response.size = request.size;
@@ -795,193 +591,191 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     response.commune = plan.commune_read;
     response.today = plan.today;
     response.warnings = plan.warnings;
-    Xapian::Database& db = context.db;
     TextQueryBuilder builder(context.analyzer, catalogue.synonyms);
 
-    bool has_text = !plan.parsed.empty();
-    bool text_given = !text::trim(request.text).empty();
+    Match match = this->match(plan, response, context, builder);
+    std::optional<FacetCounter> facets;
+    if (plan.facets) facets.emplace(facet_tables.get(context.db));
+    count_and_facets(match, response, facets);
+    Page page = rank(plan, match, response, facets, context);
+    if (facets) response.facets = facets->facets();
+    std::vector<PartialHit> partial = partial_matches(plan, match, page, response, context, builder);
+    make_page(plan, request, page, partial, response, context, builder);
+    if (request.explain) response.execution = match.execution;
+    return response;
+}
+
+// What matches: the filter (in memory when it can be), the text (relaxed when strict), `like`,
+// the local variants left out, and which executor runs the rest.
+Match Searcher::Impl::match(SearchPlan& plan, SearchResponse& response, Context& context, const TextQueryBuilder& builder) const {
+    Xapian::Database& db = context.db;
+    Match match;
+    match.execution.requested = plan.execution;
+    match.filter = plan.filter;
+    if (match.memory_allowed()) {
+        FilterCache::Prepared filter = filter_cache.prepare(plan.filter, db, match.eager());
+        match.filter = filter.expr;
+        match.filter_set = filter.whole;
+    }
+    if (!plan.like.empty()) match.fall_back("--like is Xapian's (its words are Xapian's expansion of the aid)");
+    if (!plan.highlighted_ids.empty()) match.fall_back("a portal's highlighted aids are ranked by Xapian");
+
+    const bool has_text = !plan.parsed.empty();
     std::shared_ptr<const DocSet> text_set;
-    if (has_text) text_set = relax(plan, response, context, builder, filter.whole.get(), request.strict);
+    if (has_text) text_set = relax(plan, match, response, context, builder);
+    if (!plan.like.empty()) match.like = like_terms(plan.like, db);
 
-    std::optional<Query> like;
-    if (!request.like.empty()) {
-        Xapian::PostingIterator it = db.postlist_begin(schema::term(schema::id, request.like));
-        if (it == db.postlist_end(schema::term(schema::id, request.like)))
-            throw UsageError("unknown aid id for --like: \"" + request.like + "\"", request.like);
-        Xapian::RSet rset;
-        rset.add_document(*it);
-        Xapian::Enquire enquire(db);
-        struct WordsOnly : Xapian::ExpandDecider {
-            bool operator()(const std::string& term) const override {
-                return !term.empty() && (term[0] == 'Z' || std::islower(static_cast<unsigned char>(term[0])));
-            }
-        } words_only;
-        Xapian::ESet eset = enquire.get_eset(40, rset, &words_only);
-        std::vector<Query> terms;
-        for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
-        like = Query(Query::OP_AND_NOT, Query(Query::OP_OR, terms.begin(), terms.end()), Query(schema::term(schema::id, request.like)));
-    }
-
-    Query query;
     // A text of exclusions only ranks nothing: order as without text.
-    bool ranks_words = std::any_of(plan.parsed.groups.begin(), plan.parsed.groups.end(),
-                                   [](const QueryGroup& group) { return !group.required.empty(); });
-    bool weighted = ranks_words || like;
-    if (has_text && like) query = Query(Query::OP_AND, *plan.text, *like);
-    else if (has_text) query = *plan.text;
-    else if (like) query = *like;
-    else if (text_given) query = match_nothing();  // only stopwords: say so rather than list everything
-    else query = match_all();
-    const Query ranked = query;  // before the filter
-    query = Query(Query::OP_FILTER, query, plan.filter);
+    match.ranks_words = std::any_of(plan.parsed.groups.begin(), plan.parsed.groups.end(),
+                                    [](const QueryGroup& group) { return !group.required.empty(); });
+    match.weighted = match.ranks_words || match.like;
+    if (has_text && match.like) match.ranked = Expr::combine(Op::and_, {match.text, *match.like});
+    else if (has_text) match.ranked = match.text;
+    else if (match.like) match.ranked = *match.like;
+    else if (plan.text_given) match.ranked = Expr();  // only stopwords: say so rather than list everything
+    else match.ranked = Expr::all();
+    if (plan.text_given && !has_text) match.fall_back("the text has only stopwords");
+    match.query = Expr::combine(Op::filter, {match.ranked, match.filter});
 
-    // The whole match in memory, when the text and the filter are (query/doc_sets.hpp): counted,
-    // faceted and checked for local variants there; Xapian then only ranks within it.
-    std::shared_ptr<DocSet> matched;
-    if (text_set && !like && plan.highlighted_ids.empty()) {
-        matched = std::make_shared<DocSet>(*text_set);
-        matched->intersect(*filter.whole);
+    // The whole match in memory, when the text and the filter are: counted, faceted and checked
+    // for local variants there.
+    if (text_set && !match.like && plan.highlighted_ids.empty()) {
+        match.matched = std::make_shared<DocSet>(*text_set);
+        match.matched->intersect(*match.filter_set);
     }
-
-    auto exclusions = local_variant_exclusions(plan, query, matched.get(), context);
-    std::shared_ptr<DocSet> excluded;
+    auto exclusions = local_variant_exclusions(plan, match, context);
     if (!exclusions.empty()) {
-        excluded = std::make_shared<DocSet>(db.get_lastdocid());
-        for (Xapian::docid did : exclusions) excluded->add(did);
-        query = Query(Query::OP_AND_NOT, query, DocSetSource::query(excluded));
-        if (matched) matched->subtract(*excluded);
+        match.excluded = std::make_shared<DocSet>(DocSet::of_docids(db.get_lastdocid(), exclusions));
+        match.query = Expr::combine(Op::and_not, {match.query, DocSetSource::expr(match.excluded)});
+        if (match.matched) match.matched->subtract(*match.excluded);
     }
-
     // Stale deadlines sort as none (UndatedSortKey), in Xapian's sort as in memory.
-    std::shared_ptr<const DocSet> stale_set;
-    if (request.order == Order::deadline || (request.order == Order::relevance && !weighted)) {
-        stale_set = stale_deadlines(db, plan.today);
-        if (stale_set->count() == 0) stale_set.reset();
+    if (plan.order == Order::deadline || (plan.order == Order::relevance && !match.weighted)) {
+        match.stale = stale_deadlines(db, plan.today);
+        if (match.stale->count() == 0) match.stale.reset();
     }
-    UndatedSortKey deadline_key(schema::deadline_order, stale_set), place_key(schema::place_order, stale_set);
-    auto configure = [&](Xapian::Enquire& enquire) {
-        if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
-        switch (request.order) {
-            case Order::relevance:
-                if (!weighted && stale_set) enquire.set_sort_by_key(&place_key, false);
-                else if (!weighted) enquire.set_sort_by_value(schema::place_order, false);
-                break;
-            case Order::deadline:
-                if (stale_set) enquire.set_sort_by_key_then_relevance(&deadline_key, false);
-                else enquire.set_sort_by_value_then_relevance(schema::deadline_order, false);
-                break;
-            case Order::published: enquire.set_sort_by_value_then_relevance(schema::published, true); break;
-        }
-    };
+    choose_executor(plan, match, db);
+    return match;
+}
 
-    Xapian::doccount all = db.get_doccount();
-    Xapian::doccount offset = static_cast<Xapian::doccount>((request.page - 1) * request.size);
-    std::optional<FacetCounter> spy;
-    if (request.facets) spy.emplace(facet_tables.get(db));
-    std::vector<std::pair<Xapian::docid, double>> page;  // document, score in [0,1]
-    auto collect = [&](Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount count, Xapian::doccount check_at_least) {
-        Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
-        // The score is the weight relative to the best match of the whole result, not Xapian's
-        // percentage: Xapian counts a posting source (a filter in memory) as a matching
-        // subquery, which would lift every percentage of a filtered search.
-        double best = mset.get_max_attained();
-        for (auto it = mset.begin(); it != mset.end(); ++it)
-            page.emplace_back(*it, weighted && best > 0 ? it.get_weight() / best : 0.0);
-        return mset.get_matches_estimated();  // exact when check_at_least covers every document
-    };
-
-    // Without text, a filter resolved in memory is the match: counted, faceted and ordered
-    // here, with the sort keys in memory, as Xapian would (key, then docid).
-    std::shared_ptr<const SortColumn> sort_keys;
-    if (filter.whole && !weighted && !text_given && plan.highlighted_ids.empty())
-        sort_keys = filter_cache.sort_column(db, request.order == Order::relevance  ? schema::place_order
-                                                 : request.order == Order::deadline ? schema::deadline_order
-                                                                                    : schema::published);
-    if (sort_keys) {
-        DocSet matched = *filter.whole;
-        if (excluded) matched.subtract(*excluded);
-        response.count = matched.count();
-        if (spy) spy->add(matched);
-        std::vector<Xapian::docid> top = first_in_order(matched, *sort_keys, request.order == Order::published,
-                                                        static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size),
-                                                        request.order == Order::published ? nullptr : stale_set.get());
-        for (std::size_t i = offset; i < top.size(); ++i) page.emplace_back(top[i], 0.0);
-    } else if (matched) {
-        response.count = matched->count();
-        if (spy) spy->add(*matched);
-        std::optional<Ranking> ranking;
-        if (response.count > offset && weighted && request.order == Order::relevance)
-            ranking = rank_in_memory(ranked, *matched, offset, static_cast<std::size_t>(request.size), filter_cache, db);
-        if (ranking) {
-            for (const auto& [did, weight] : ranking->page)
-                page.emplace_back(did, ranking->best > 0 ? weight / ranking->best : 0.0);
-        } else if (response.count > offset) {
-            // Counted already: Xapian may skip what cannot reach the page.
-            Xapian::Enquire enquire(db);
-            enquire.set_query(Query(Query::OP_FILTER, ranked, DocSetSource::query(matched)));
-            configure(enquire);
-            collect(enquire, offset, static_cast<Xapian::doccount>(request.size), 0);
-        }
-    } else if (plan.highlighted_ids.empty()) {
-        Xapian::Enquire enquire(db);
-        enquire.set_query(query);
-        configure(enquire);
-        if (request.facets) enquire.add_matchspy(&*spy);
-        response.count = collect(enquire, offset, static_cast<Xapian::doccount>(request.size), all);
-    } else {
-        // Portal highlights first, then the rest, one ranking each.
-        Query highlighted = any_of(schema::id, plan.highlighted_ids);
-        Xapian::Enquire first(db), rest(db);
-        first.set_query(Query(Query::OP_FILTER, query, highlighted));
-        rest.set_query(Query(Query::OP_AND_NOT, query, highlighted));
-        configure(first);
-        configure(rest);
-        if (request.facets) {
-            first.add_matchspy(&*spy);
-            rest.add_matchspy(&*spy);
-        }
-        Xapian::doccount on_top = first.get_mset(0, 0, all).get_matches_estimated();  // feeds the spy once
-        first.clear_matchspies();
-        Xapian::doccount size = static_cast<Xapian::doccount>(request.size);
-        Xapian::doccount others = 0;
-        if (offset < on_top) {
-            collect(first, offset, size, all);
-            others = collect(rest, 0, size - static_cast<Xapian::doccount>(page.size()), all);
+// Without text, a filter in memory is the match: counted, faceted and ordered there, with the
+// sort keys in memory, as Xapian would (key, then docid).
+void Searcher::Impl::choose_executor(const SearchPlan& plan, Match& match, const Xapian::Database& db) const {
+    if (match.filter_set && !match.weighted && !plan.text_given && plan.highlighted_ids.empty()) {
+        const Xapian::valueno slot = plan.order == Order::relevance  ? schema::place_order
+                                     : plan.order == Order::deadline ? schema::deadline_order
+                                                                     : schema::published;
+        match.sort_keys = filter_cache.sort_column(db, slot, match.eager());
+        if (match.sort_keys) {
+            match.matched = std::make_shared<DocSet>(*match.filter_set);
+            if (match.excluded) match.matched->subtract(*match.excluded);
         } else {
-            others = collect(rest, offset - on_top, size, all);
+            match.fall_back("the order's keys are not in memory (their values are not all of one shape)");
         }
-        response.count = on_top + others;
     }
+    if (match.memory_allowed() && !match.filter_set) match.fall_back("the filter is not in memory yet");
+    match.execution.used = match.matched ? Execution::memory : Execution::xapian;
+}
 
-    // Partial matches after the full ones, when these do not fill the page.
-    std::vector<PartialHit> partial_page;
-    const std::size_t page_end = static_cast<std::size_t>(offset) + static_cast<std::size_t>(request.size);
+std::optional<plan::Expr> Searcher::Impl::like_terms(const std::string& id, Xapian::Database& db) const {
+    Xapian::PostingIterator it = db.postlist_begin(schema::term(schema::id, id));
+    if (it == db.postlist_end(schema::term(schema::id, id))) throw UsageError("unknown aid id for --like: \"" + id + "\"", id);
+    Xapian::RSet rset;
+    rset.add_document(*it);
+    Xapian::Enquire enquire(db);
+    struct WordsOnly : Xapian::ExpandDecider {
+        bool operator()(const std::string& term) const override {
+            return !term.empty() && (term[0] == 'Z' || std::islower(static_cast<unsigned char>(term[0])));
+        }
+    } words_only;
+    Xapian::ESet eset = enquire.get_eset(40, rset, &words_only);
+    std::vector<Expr> terms;
+    for (auto t = eset.begin(); t != eset.end(); ++t) terms.push_back(Expr::term(*t));
+    return Expr::combine(Op::and_not, {Expr::combine(Op::or_, std::move(terms)), Expr::term(schema::term(schema::id, id))});
+}
+
+// The memory executor counts its match and its facets here; Xapian does both while ranking.
+void Searcher::Impl::count_and_facets(const Match& match, SearchResponse& response, std::optional<FacetCounter>& facets) const {
+    if (!match.matched) return;
+    response.count = match.matched->count();
+    if (facets) facets->add(*match.matched);
+}
+
+// The page of full matches, in the plan's order.
+Page Searcher::Impl::rank(const SearchPlan& plan, Match& match, SearchResponse& response, std::optional<FacetCounter>& facets,
+                          Context& context) const {
+    Xapian::Database& db = context.db;
+    UndatedSortKey deadline_key(schema::deadline_order, match.stale), place_key(schema::place_order, match.stale);
+    XapianOrdering ordering{plan.order, match.weighted, nullptr};
+    if (match.stale) ordering.key = plan.order == Order::deadline ? &deadline_key : &place_key;
+    Page page;
+    if (match.sort_keys) {
+        std::vector<Xapian::docid> top = first_in_order(*match.matched, *match.sort_keys, plan.order == Order::published,
+                                                        plan.offset + plan.size,
+                                                        plan.order == Order::published ? nullptr : match.stale.get());
+        for (std::size_t i = plan.offset; i < top.size(); ++i) page.emplace_back(top[i], 0.0);
+        return page;
+    }
+    if (!match.matched) {
+        XapianHits hits = xapian_search(db, match.query, ordering, plan.offset, plan.size, facets ? &*facets : nullptr, plan.highlighted_ids);
+        response.count = hits.count;
+        return std::move(hits.page);
+    }
+    if (response.count <= plan.offset) return page;
+    std::optional<Ranking> ranking;
+    if (match.weighted && plan.order == Order::relevance)
+        ranking = rank_in_memory(match.ranked, *match.matched, plan.offset, plan.size, filter_cache, db);
+    if (ranking) {
+        for (const auto& [did, weight] : ranking->page) page.emplace_back(did, ranking->best > 0 ? weight / ranking->best : 0.0);
+        return page;
+    }
+    // Counted already: Xapian ranks within the match, and may skip what cannot reach the page.
+    match.fall_back(!match.weighted                    ? "the text only excludes: its matches are ordered by Xapian"
+                    : plan.order != Order::relevance ? "ordering a text's matches by date then weight is Xapian's"
+                                                     : "the text's weights are not modelled in memory");
+    match.execution.used = Execution::xapian;
+    return xapian_rank(db, Expr::combine(Op::filter, {match.ranked, DocSetSource::expr(match.matched)}), ordering, plan.offset, plan.size);
+}
+
+// Partial matches after the full ones, when these do not fill the page.
+std::vector<PartialHit> Searcher::Impl::partial_matches(const SearchPlan& plan, const Match& match, const Page& page,
+                                                        SearchResponse& response, Context& context,
+                                                        const TextQueryBuilder& builder) const {
+    const std::size_t page_end = plan.offset + plan.size;
     // Only when the page reaches past the full matches: the units' sets (a phrase among their
     // synonyms is a pass of Xapian's over the index) cost more than most searches (100k aids,
     // loaded machine: median 24 -> 59 ms when every text search counted its partial matches).
-    if (has_text && ranks_words && !request.strict && !like && plan.highlighted_ids.empty() && response.count < page_end) {
-        DocSet full = matched ? *matched : DocSet::of_query(db, query);
-        if (excluded) full.unite(*excluded);
-        auto docs_of = [&](const Query& unit) -> std::shared_ptr<const DocSet> {
-            if (filter.whole)
-                if (auto set = filter_cache.resolve(unit, db)) {
-                    auto within = std::make_shared<DocSet>(*set);
-                    within->intersect(*filter.whole);
-                    return within;
-                }
-            return std::make_shared<const DocSet>(DocSet::of_query(db, Query(Query::OP_FILTER, unit, plan.filter)));
-        };
-        std::size_t skip = static_cast<std::size_t>(offset) > response.count ? static_cast<std::size_t>(offset) - response.count : 0;
-        std::size_t wanted = static_cast<std::size_t>(request.size) - page.size();
-        PartialMatches partial = find_partial_matches(db, plan.parsed.groups, builder, docs_of, full, skip, wanted);
-        response.partial_count = partial.count;
-        if (response.count == 0 && partial.count > 0) {
-            response.relaxed = true;
-            response.missing = partial.best_missing;
-        }
-        partial_page = std::move(partial.page);
+    if (plan.parsed.empty() || !match.ranks_words || plan.strict || match.like || !plan.highlighted_ids.empty() ||
+        response.count >= page_end)
+        return {};
+    Xapian::Database& db = context.db;
+    DocSet full = match.matched ? *match.matched : DocSet::of_query(db, match.query.to_query());
+    if (match.excluded) full.unite(*match.excluded);
+    auto docs_of = [&](const Expr& unit) -> std::shared_ptr<const DocSet> {
+        if (match.filter_set)
+            if (auto set = filter_cache.resolve(unit, db)) {
+                auto within = std::make_shared<DocSet>(*set);
+                within->intersect(*match.filter_set);
+                return within;
+            }
+        return std::make_shared<const DocSet>(DocSet::of_query(db, Expr::combine(Op::filter, {unit, match.filter}).to_query()));
+    };
+    std::size_t skip = plan.offset > response.count ? plan.offset - response.count : 0;
+    std::size_t wanted = plan.size - page.size();
+    PartialMatches partial = find_partial_matches(db, plan.parsed.groups, builder, docs_of, full, skip, wanted);
+    response.partial_count = partial.count;
+    if (response.count == 0 && partial.count > 0) {
+        response.relaxed = true;
+        response.missing = partial.best_missing;
     }
+    return std::move(partial.page);
+}
 
+// The hits of the page: records, snippets, explanations; then the suggestion and warnings.
+void Searcher::Impl::make_page(const SearchPlan& plan, const SearchRequest& request, const Page& page,
+                               const std::vector<PartialHit>& partial, SearchResponse& response, Context& context,
+                               const TextQueryBuilder& builder) const {
+    Xapian::Database& db = context.db;
     std::set<std::string> highlight_terms;
     if (request.snippets)
         for (const auto& group : plan.parsed.groups)
@@ -989,19 +783,19 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
                 for (auto& t : builder.match_terms(unit)) highlight_terms.insert(std::move(t));
     SnippetMaker snippets(highlight_terms, context.analyzer);
     const store::Revision revision = store::Revision::of(db);
-    // Every output (table, JSON, JSON Lines, Python, HTTP) shows the same name: it is the hit's.
-    auto perimeter_name = [&](const Aid& aid) {
-        auto perimeter = Perimeter::parse(aid.perimeter);
-        return perimeter ? catalogue.geography.name_of(*perimeter) : aid.perimeter;
-    };
-    for (auto& [did, score] : page) {
+    auto hit_of = [&](Xapian::docid did) {
         SearchHit hit;
         hit.aid = stored::decode(*records.get(db, revision, did));
-        hit.perimeter_name = perimeter_name(hit.aid);
-        hit.score = score;
+        // Every output (table, JSON, JSON Lines, Python, HTTP) shows the same name: the hit's.
+        auto perimeter = Perimeter::parse(hit.aid.perimeter);
+        hit.perimeter_name = perimeter ? catalogue.geography.name_of(*perimeter) : hit.aid.perimeter;
         if (request.snippets) hit.snippet = snippets.make(hit.aid);
         if (request.explain) hit.why = explain(hit.aid, plan, context, builder);
-        response.results.push_back(std::move(hit));
+        return hit;
+    };
+    for (const auto& [did, score] : page) {
+        response.results.push_back(hit_of(did));
+        response.results.back().score = score;
     }
     // Partial hits score below every full hit of the page: their coverage times their weight
     // relative to the best partial hit shown.
@@ -1009,27 +803,21 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request, Context& contex
     for (const auto& hit : response.results) ceiling = std::min(ceiling, hit.score);
     if (response.results.empty() && response.count > 0) ceiling = 0.5;
     double best_partial = 0;
-    for (const auto& p : partial_page) best_partial = std::max(best_partial, p.weight);
-    for (const auto& p : partial_page) {
-        SearchHit hit;
-        hit.aid = stored::decode(*records.get(db, revision, p.did));
-        hit.perimeter_name = perimeter_name(hit.aid);
+    for (const auto& p : partial) best_partial = std::max(best_partial, p.weight);
+    for (const auto& p : partial) {
+        SearchHit hit = hit_of(p.did);
         hit.score = ceiling * p.coverage * (best_partial > 0 ? p.weight / best_partial : 1.0);
         hit.partial = true;
         hit.missing = p.missing;
-        if (request.snippets) hit.snippet = snippets.make(hit.aid);
-        if (request.explain) hit.why = explain(hit.aid, plan, context, builder);
         response.results.push_back(std::move(hit));
     }
-    if (request.facets) response.facets = spy->facets();
-    if (has_text) response.suggestion = suggest(plan, context);
+    if (!plan.parsed.empty()) response.suggestion = suggest(plan, context);
     if (response.results.empty() && response.count > 0) {
-        std::size_t pages = (response.count + static_cast<std::size_t>(request.size) - 1) / static_cast<std::size_t>(request.size);
+        std::size_t pages = (response.count + plan.size - 1) / plan.size;
         response.warnings.push_back("page " + std::to_string(request.page) + " is past the end: " + std::to_string(response.count) +
                                     (response.count == 1 ? " aid" : " aids") + " make " + std::to_string(pages) +
-                                    (pages == 1 ? " page" : " pages") + " of " + std::to_string(request.size));
+                                    (pages == 1 ? " page" : " pages") + " of " + std::to_string(plan.size));
     }
-    return response;
 }
 
 }  // namespace aides

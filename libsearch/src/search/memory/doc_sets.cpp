@@ -106,6 +106,12 @@ Xapian::Query DocSetSource::query(std::shared_ptr<const DocSet> set) {
     return Xapian::Query((new DocSetSource(std::move(set)))->release());
 }
 
+plan::Expr DocSetSource::expr(std::shared_ptr<const DocSet> set) {
+    // Named by its address: a set is never compared with another, only cached by itself.
+    std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(set.get()));
+    return plan::Expr::source(std::make_shared<const DocSetSource>(std::move(set)), std::move(key));
+}
+
 std::string DocSetSource::get_description() const {
     return "DocSetSource(" + std::to_string(set_->count()) + " documents)";
 }
@@ -242,7 +248,8 @@ void FilterCache::evict(const Entry& keep) {
 }
 
 std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const store::Revision& revision,
-                                                const std::function<DocSet()>& read, const std::function<bool()>& is_short) {
+                                                const std::function<DocSet()>& read, const std::function<bool()>& is_short,
+                                                bool eager) {
     using Length = Entry::Length;
     Length length;
     {
@@ -254,7 +261,8 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const st
         entry.last_use = ++clock_;
         if (entry.set) return entry.set;
         length = is_short ? entry.length : Length::long_list;
-        if (length == Length::long_list && ++entry.uses < 2) return nullptr;  // read on its second use: once is Xapian's job
+        // Read on its second use: once is Xapian's job (unless memory was asked for).
+        if (length == Length::long_list && ++entry.uses < 2 && !eager) return nullptr;
     }
     if (length == Length::unknown) {
         // Asked of Xapian once per revision: a B-tree look-up each time.
@@ -263,7 +271,7 @@ std::shared_ptr<const DocSet> FilterCache::leaf(const std::string& key, const st
         if (revision != revision_) return nullptr;
         Entry& entry = leaves_[key];
         entry.length = length;
-        if (length == Length::long_list && ++entry.uses < 2) return nullptr;
+        if (length == Length::long_list && ++entry.uses < 2 && !eager) return nullptr;
     }
     if (length == Length::short_list) return std::make_shared<const DocSet>(read());  // never kept
     auto set = std::make_shared<const DocSet>(read());
@@ -317,43 +325,42 @@ std::shared_ptr<const DocLengths> FilterCache::lengths(const Xapian::Database& d
     return read;
 }
 
-FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision,
-                                        bool whole_only) {
-    using Q = Xapian::Query;
+FilterCache::Part FilterCache::evaluate(const plan::Expr& expr, const Xapian::Database& db, const store::Revision& revision,
+                                        bool whole_only, bool eager) {
+    using Op = plan::Expr::Op;
     // Posting lists this short are read on the spot: cheaper than any bookkeeping.
     const Xapian::doccount short_list = db.get_lastdocid() / 1024 + 16;
-    switch (query.get_type()) {
-        case Q::LEAF_MATCH_NOTHING: return {std::make_shared<const DocSet>(db.get_lastdocid()), query};
-        case Q::LEAF_MATCH_ALL: return {leaf(std::string(), revision, [&] { return DocSet::of_term(db, std::string()); }), query};
-        case Q::LEAF_TERM: {
-            std::string term = *query.get_terms_begin();
+    switch (expr.op()) {
+        case Op::nothing: return {std::make_shared<const DocSet>(db.get_lastdocid()), expr};
+        case Op::all: return {leaf(std::string(), revision, [&] { return DocSet::of_term(db, std::string()); }, {}, eager), expr};
+        case Op::term: {
+            const std::string& term = expr.text();
             auto read = [&] {
                 if (!whole_only) return DocSet::of_term(db, term);
                 // A word of a text: its wdfs come in the same pass, kept for the ranking in
-                // memory that follows (query/ranking.hpp), rather than read again there.
+                // memory that follows (search/memory/ranking.hpp), rather than read again there.
                 auto kept = keep_postings(term, revision, std::make_shared<const TermPostings>(TermPostings::of_term(db, term)));
                 return DocSet::of_docids(db.get_lastdocid(), kept->docids);
             };
-            return {leaf(term, revision, read, [&] { return db.get_termfreq(term) <= short_list; }), query};
+            return {leaf(term, revision, read, [&] { return db.get_termfreq(term) <= short_list; }, eager), expr};
         }
-        case Q::OP_SCALE_WEIGHT:  // the same documents, weighted otherwise
-        case Q::OP_AND_MAYBE: {   // the documents of its first part; the others only weigh
-            Part first = evaluate(query.get_subquery(0), db, revision, whole_only);
-            return {first.set, query};
+        case Op::scale: {  // the same documents, weighted otherwise
+            Part only = evaluate(expr.parts().front(), db, revision, whole_only, eager);
+            return {only.set, expr};
         }
-        case Q::OP_PHRASE:
-        case Q::OP_NEAR: return {nullptr, query};  // positions: Xapian's, within the filter
-        case Q::OP_AND:
-        case Q::OP_FILTER:
-        case Q::OP_OR:
-        case Q::OP_SYNONYM:
-        case Q::OP_AND_NOT: {
+        case Op::phrase: return {nullptr, expr};  // positions: Xapian's, within the filter
+        case Op::source: return {nullptr, expr};  // another executor's
+        case Op::and_:
+        case Op::filter:
+        case Op::or_:
+        case Op::synonym:
+        case Op::and_not: {
             std::vector<Part> parts;
             // Every part is evaluated, even after one is left to Xapian: each counts its use.
-            for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) parts.push_back(evaluate(query.get_subquery(i), db, revision, whole_only));
-            auto op = query.get_type();
+            for (const plan::Expr& part : expr.parts()) parts.push_back(evaluate(part, db, revision, whole_only, eager));
+            const Op op = expr.op();
             bool all_resolved = std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.set != nullptr; });
-            if (whole_only && !all_resolved) return {nullptr, query};
+            if (whole_only && !all_resolved) return {nullptr, expr};
             // Combines the resolved parts [from, end): one set, or none. A lone part is shared,
             // not copied (a cached list stays as it is).
             auto combine = [&](std::size_t from, bool intersect) -> std::shared_ptr<const DocSet> {
@@ -371,60 +378,56 @@ FilterCache::Part FilterCache::evaluate(const Xapian::Query& query, const Xapian
                 }
                 return out ? out : first;
             };
-            auto as_query = [](const Part& part) { return part.set ? DocSetSource::query(part.set) : part.query; };
-            if (op == Q::OP_AND_NOT) {
+            auto as_expr = [](const Part& part) { return part.set ? DocSetSource::expr(part.set) : part.expr; };
+            if (op == Op::and_not) {
                 std::shared_ptr<const DocSet> excluded = combine(1, false);
                 if (all_resolved) {
                     auto out = std::make_shared<DocSet>(*parts[0].set);
                     if (excluded) out->subtract(*excluded);
-                    return {out, query};
+                    return {out, expr};
                 }
-                std::vector<Q> rest;
-                if (excluded) rest.push_back(DocSetSource::query(excluded));
+                std::vector<plan::Expr> rest;
+                if (excluded) rest.push_back(DocSetSource::expr(excluded));
                 for (std::size_t i = 1; i < parts.size(); ++i)
-                    if (!parts[i].set) rest.push_back(parts[i].query);
-                return {nullptr, Q(Q::OP_AND_NOT, as_query(parts[0]), Q(Q::OP_OR, rest.begin(), rest.end()))};
+                    if (!parts[i].set) rest.push_back(parts[i].expr);
+                return {nullptr, plan::Expr::combine(Op::and_not, {as_expr(parts[0]), plan::Expr::combine(Op::or_, std::move(rest))})};
             }
-            bool intersect = op == Q::OP_AND || op == Q::OP_FILTER;
+            bool intersect = op == Op::and_ || op == Op::filter;
             std::shared_ptr<const DocSet> resolved = combine(0, intersect);
-            if (all_resolved) return {resolved, query};
-            std::vector<Q> subqueries;
-            if (resolved) subqueries.push_back(DocSetSource::query(resolved));
+            if (all_resolved) return {resolved, expr};
+            std::vector<plan::Expr> subqueries;
+            if (resolved) subqueries.push_back(DocSetSource::expr(resolved));
             for (const Part& part : parts)
-                if (!part.set) subqueries.push_back(part.query);
-            return {nullptr, Q(intersect ? Q::OP_AND : Q::OP_OR, subqueries.begin(), subqueries.end())};
+                if (!part.set) subqueries.push_back(part.expr);
+            return {nullptr, plan::Expr::combine(intersect ? Op::and_ : Op::or_, std::move(subqueries))};
         }
-        default: {
-            // Value ranges and the like: through Xapian's matcher, kept by their serialisation.
-            std::string key;
-            try {
-                key = std::string(1, '\0') + query.serialise();
-            } catch (const Xapian::Error&) {
-                return {nullptr, query};
-            }
-            return {leaf(key, revision, [&] { return DocSet::of_query(db, query); }), query};
+        case Op::value_range: {
+            // Through Xapian's matcher, kept by the expression's key.
+            return {leaf(std::string(1, '\0') + expr.key(), revision, [&] { return DocSet::of_query(db, expr.to_query()); }, {}, eager),
+                    expr};
         }
     }
+    return {nullptr, expr};
 }
 
-FilterCache::Prepared FilterCache::prepare(const Xapian::Query& filter, const Xapian::Database& db) {
+FilterCache::Prepared FilterCache::prepare(const plan::Expr& filter, const Xapian::Database& db, bool eager) {
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
         sync(revision, db.get_lastdocid());
     }
-    Part part = evaluate(filter, db, revision, false);
-    if (part.set) return {DocSetSource::query(part.set), part.set};
-    return {part.query, nullptr};
+    Part part = evaluate(filter, db, revision, false, eager);
+    if (part.set) return {DocSetSource::expr(part.set), part.set};
+    return {part.expr, nullptr};
 }
 
-std::shared_ptr<const DocSet> FilterCache::resolve(const Xapian::Query& query, const Xapian::Database& db) {
+std::shared_ptr<const DocSet> FilterCache::resolve(const plan::Expr& expr, const Xapian::Database& db, bool eager) {
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
         sync(revision, db.get_lastdocid());
     }
-    return evaluate(query, db, revision, true).set;
+    return evaluate(expr, db, revision, true, eager).set;
 }
 
 std::uint64_t FilterCache::remembered(const std::string& key, const Xapian::Database& db, const std::function<std::uint64_t()>& compute) {
@@ -447,13 +450,13 @@ namespace {
 constexpr unsigned unusable = ~0u;  // a slot whose values are not keys: never read again
 }
 
-std::shared_ptr<const SortColumn> FilterCache::sort_column(const Xapian::Database& db, Xapian::valueno slot) {
+std::shared_ptr<const SortColumn> FilterCache::sort_column(const Xapian::Database& db, Xapian::valueno slot, bool eager) {
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
         sync(revision, db.get_lastdocid());
         auto& [uses, column] = columns_[slot];
-        if (column || uses == unusable || ++uses < 2) return column;
+        if (column || uses == unusable || (++uses < 2 && !eager)) return column;
     }
     auto built = SortColumn::build(db, slot);
     if (!built) {

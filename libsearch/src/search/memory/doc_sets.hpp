@@ -1,6 +1,6 @@
 #pragma once
-// Filters held in memory. A search's filter is a Xapian boolean query (the plan builds it; it
-// stays the one definition of what a filter means). FilterCache evaluates it into a bitmap of
+// Filters held in memory. A search's filter is an expression of the plan (search/plan/expr.hpp,
+// the one definition of what a filter means). FilterCache evaluates it into a bitmap of
 // docids when its costly parts are already in memory, as a query cache does: a posting list
 // or value range that many aids share is read into a bitmap on its second use and kept for the
 // index revision; small posting lists are read on the spot. A resolved filter is then one
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "index/index_store.hpp"
+#include "search/plan/expr.hpp"
 
 namespace aides {
 
@@ -74,6 +75,8 @@ class DocSetSource : public Xapian::PostingSource {
     explicit DocSetSource(std::shared_ptr<const DocSet> set) : set_(std::move(set)) {}
     /** A query matching the set's documents. */
     static Xapian::Query query(std::shared_ptr<const DocSet> set);
+    /** The same, as a part of a plan's expression. */
+    static plan::Expr expr(std::shared_ptr<const DocSet> set);
 
     Xapian::doccount get_termfreq_min() const override { return static_cast<Xapian::doccount>(set_->count()); }
     Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(set_->count()); }
@@ -180,21 +183,22 @@ class FilterCache {
     explicit FilterCache(std::size_t budget_bytes = 0) : fixed_budget_(budget_bytes) {}
 
     struct Prepared {
-        Xapian::Query query;                   ///< the filter, resolved parts as posting sources
+        plan::Expr expr;                       ///< the filter, resolved parts as posting sources
         std::shared_ptr<const DocSet> whole;   ///< the whole filter, when it resolved
     };
-    Prepared prepare(const Xapian::Query& filter, const Xapian::Database& db);
+    /** `eager`: every part read into memory on its first use, rather than its second. */
+    Prepared prepare(const plan::Expr& filter, const Xapian::Database& db, bool eager = false);
     /** The documents of `query`, weights aside, when every part of it is in memory or cheap to
      *  read (as prepare() reads them, each part counting its use); null otherwise, without
      *  combining the parts that are. A text query
      *  too: synonyms, scaled weights and optional parts read as Xapian matches them; phrases
      *  are left to Xapian (checking positions over the whole index, not within a filter, could
      *  cost a pass over every document holding the words). */
-    std::shared_ptr<const DocSet> resolve(const Xapian::Query& query, const Xapian::Database& db);
+    std::shared_ptr<const DocSet> resolve(const plan::Expr& expr, const Xapian::Database& db, bool eager = false);
 
     /** The sort keys of `slot`, read on the second request for them; null before, or when the
      *  slot's values cannot be ordered as keys. */
-    std::shared_ptr<const SortColumn> sort_column(const Xapian::Database& db, Xapian::valueno slot);
+    std::shared_ptr<const SortColumn> sort_column(const Xapian::Database& db, Xapian::valueno slot, bool eager = false);
 
     /** The posting list of `term` with its wdfs, read on request (a ranking asks only for the
      *  words of a match already in memory) and kept within the budget with the sets. */
@@ -225,15 +229,15 @@ class FilterCache {
     // A part of the filter: resolved into a set, or left to Xapian as a query.
     struct Part {
         std::shared_ptr<const DocSet> set;
-        Xapian::Query query;
+        plan::Expr expr;
     };
     // `whole_only`: nothing combined when a part is left to Xapian (resolve()), rather than the
     // others combined into a posting source (prepare()).
-    Part evaluate(const Xapian::Query& query, const Xapian::Database& db, const store::Revision& revision, bool whole_only);
+    Part evaluate(const plan::Expr& expr, const Xapian::Database& db, const store::Revision& revision, bool whole_only, bool eager);
     /** The set of `key`: the cached one; or read now when `is_short` says its posting list is
      *  short (never kept); or null on its first use, left to Xapian's matcher. */
     std::shared_ptr<const DocSet> leaf(const std::string& key, const store::Revision& revision, const std::function<DocSet()>& read,
-                                       const std::function<bool()>& is_short = {});
+                                       const std::function<bool()>& is_short, bool eager);
 
     std::mutex mutex_;
     std::size_t fixed_budget_;
@@ -241,7 +245,7 @@ class FilterCache {
     std::size_t used_ = 0;
     std::uint64_t clock_ = 0;
     store::Revision revision_;
-    std::map<std::string, Entry> leaves_;  // key: term, "\0" + serialised query, or "\1" + term (postings)
+    std::map<std::string, Entry> leaves_;  // key: term, "\0" + an expression's key, or "\1" + term (postings)
     // Entries without a set (lengths and use counts of every word searched) are forgotten past
     // this many, so that a searcher fed endless new words stays bounded.
     static constexpr std::size_t max_entries = 1u << 16;

@@ -1,7 +1,6 @@
 #include "search/memory/ranking.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <memory>
 
@@ -59,64 +58,54 @@ class Scorer {
     }
 
     /** The root node, or nothing when the query is not modelled. */
-    std::optional<std::size_t> compile(const Xapian::Query& query, double factor) {
-        using Q = Xapian::Query;
-        switch (query.get_type()) {
-            case Q::LEAF_TERM: {
-                std::string term = *query.get_terms_begin();
+    std::optional<std::size_t> compile(const plan::Expr& expr, double factor) {
+        using Op = plan::Expr::Op;
+        switch (expr.op()) {
+            case Op::term: {
                 Node node{Kind::term};
-                node.parts.push_back(cursor(term));
+                node.parts.push_back(cursor(expr.text()));
                 node.factor = factor;  // weighed once its postings are read: their count is its frequency
                 return add(std::move(node));
             }
-            case Q::LEAF_MATCH_NOTHING: return add(Node{Kind::nothing});
-            case Q::OP_SCALE_WEIGHT: {
-                // Xapian 1.4 has no accessor for the factor; its description starts with it
-                // (exact for the builder's 0.25). Read whatever the locale, or left to Xapian.
-                const std::string description = query.get_description();
-                const std::string_view prefix = "Query(";
-                if (description.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
-                double scale = 0;
-                const char* last = description.data() + description.size();
-                auto [end, error] = std::from_chars(description.data() + prefix.size(), last, scale);
-                if (error != std::errc() || std::string_view(end, static_cast<std::size_t>(last - end)).substr(0, 3) != " * " ||
-                    !(scale >= 0) || !std::isfinite(scale))
-                    return std::nullopt;
-                return compile(query.get_subquery(0), factor * scale);
-            }
-            case Q::OP_SYNONYM: {
+            case Op::nothing: return add(Node{Kind::nothing});
+            case Op::scale: return compile(expr.parts().front(), factor * expr.factor());
+            case Op::synonym: {
                 // Weighed as one term: the sum of its parts' wdfs, with the frequency Xapian
                 // estimates for it (asked of Xapian once per revision).
                 Node node{Kind::synonym};
-                for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-                    auto part = compile(query.get_subquery(i), 0.0);
-                    if (!part) return std::nullopt;
-                    node.parts.push_back(*part);
+                for (const plan::Expr& part : expr.parts()) {
+                    auto compiled = compile(part, 0.0);
+                    if (!compiled) return std::nullopt;
+                    node.parts.push_back(*compiled);
                 }
                 if (factor == 0) return add(std::move(node));  // inside a synonym or only matched: no weight
-                auto frequency = synonym_frequency(query);
+                auto frequency = synonym_frequency(expr);
                 if (!frequency) return std::nullopt;
-                if (*frequency == 0) return add(Node{Kind::nothing});
-                node.termweight = termweight(*frequency, factor);
+                if (*frequency == absent_synonym) return add(Node{Kind::nothing});
+                node.termweight = termweight(static_cast<Xapian::doccount>(*frequency), factor);
                 return add(std::move(node));
             }
-            case Q::OP_AND:
-            case Q::OP_OR:
-            case Q::OP_AND_NOT:
-            case Q::OP_FILTER: {
-                auto op = query.get_type();
-                Node node{op == Q::OP_OR ? Kind::any : op == Q::OP_AND_NOT ? Kind::but : Kind::all};
-                for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+            case Op::and_:
+            case Op::or_:
+            case Op::and_not:
+            case Op::filter: {
+                const Op op = expr.op();
+                Node node{op == Op::or_ ? Kind::any : op == Op::and_not ? Kind::but : Kind::all};
+                for (std::size_t i = 0; i < expr.parts().size(); ++i) {
                     // What an AND_NOT excludes and what a FILTER requires only match: no weight.
-                    bool weighs = i == 0 || op == Q::OP_AND || op == Q::OP_OR;
-                    auto part = compile(query.get_subquery(i), weighs ? factor : 0.0);
-                    if (!part) return std::nullopt;
-                    node.parts.push_back(*part);
+                    bool weighs = i == 0 || op == Op::and_ || op == Op::or_;
+                    auto compiled = compile(expr.parts()[i], weighs ? factor : 0.0);
+                    if (!compiled) return std::nullopt;
+                    node.parts.push_back(*compiled);
                 }
                 return add(std::move(node));
             }
-            default: return std::nullopt;  // phrases, match-all, posting sources...
+            case Op::all:
+            case Op::value_range:
+            case Op::phrase:
+            case Op::source: return std::nullopt;  // not modelled: Xapian's
         }
+        return std::nullopt;
     }
 
     /** Reads the postings of the compiled query's terms (once it is known to be modelled). */
@@ -244,25 +233,28 @@ class Scorer {
     }
 
     // The term frequency Xapian gives a synonym's weight (an estimate: how its OR tree is built
-    // and rounded is Xapian's), read from the weight Xapian initialises for it; 0 when none of its
-    // words is in the index. Computed once per revision.
-    std::optional<Xapian::doccount> synonym_frequency(const Xapian::Query& synonym) {
+    // and rounded is Xapian's, and may be 0 for a synonym that matches, e.g. of rare ANDs), read
+    // from the weight Xapian initialises for it; absent_synonym when none of its words is in the
+    // index. Computed once per revision.
+    static constexpr std::uint64_t absent_synonym = ~std::uint64_t{0} - 1;
+    std::optional<std::uint64_t> synonym_frequency(const plan::Expr& synonym) {
         constexpr std::uint64_t not_one = ~std::uint64_t{0};
-        std::uint64_t frequency = cache_.remembered(std::string(1, '\2') + synonym.serialise(), db_, [&]() -> std::uint64_t {
+        std::uint64_t frequency = cache_.remembered(std::string(1, '\2') + synonym.key(), db_, [&]() -> std::uint64_t {
             auto seen = std::make_shared<std::vector<Xapian::doccount>>();
             Xapian::Enquire enquire(db_);
-            enquire.set_query(synonym);
+            enquire.set_query(synonym.to_query());
             enquire.set_weighting_scheme(FrequencyProbe(seen));
             enquire.get_mset(0, 0);
             if (seen->size() == 1) return seen->front();
             // None of its words in the index (a typo's forms): it matches nothing, and Xapian
             // gives it no weight to read.
-            bool absent = seen->empty() && std::all_of(synonym.get_terms_begin(), synonym.get_terms_end(),
-                                                       [&](const std::string& term) { return db_.get_termfreq(term) == 0; });
-            return absent ? 0 : not_one;
+            const std::vector<std::string> terms = synonym.terms();
+            bool absent = seen->empty() &&
+                          std::all_of(terms.begin(), terms.end(), [&](const std::string& term) { return db_.get_termfreq(term) == 0; });
+            return absent ? absent_synonym : not_one;
         });
         if (frequency == not_one) return std::nullopt;
-        return static_cast<Xapian::doccount>(frequency);
+        return frequency;
     }
 
     // As Xapian::BM25Weight::init, for a query term of wqf 1 (TextQueryBuilder never sets another).
@@ -293,7 +285,7 @@ class Scorer {
 
 }  // namespace
 
-std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& matched, std::size_t first, std::size_t count,
+std::optional<Ranking> rank_in_memory(const plan::Expr& text, const DocSet& matched, std::size_t first, std::size_t count,
                                       FilterCache& cache, const Xapian::Database& db) {
     Scorer scorer(cache, db);
     auto root = scorer.compile(text, 1.0);

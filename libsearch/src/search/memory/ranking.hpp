@@ -1,5 +1,5 @@
 #pragma once
-// Ranking in memory. When a text search's match is a bitmap (query/doc_sets.hpp), Xapian's
+// Ranking in memory. When a text search's match is a bitmap (search/memory/doc_sets.hpp), Xapian's
 // matcher would still read every candidate's posting lists from the B-trees to weigh it. Here
 // the same weights are computed from the words' posting lists held in memory with their wdfs
 // and the documents' lengths: BM25 with Xapian's default parameters, each word, synonym and
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "search/memory/doc_sets.hpp"
+#include "search/plan/expr.hpp"
 
 namespace aides {
 
@@ -24,7 +25,7 @@ struct Ranking {
  *  descending, then docid): the page [first, first + count) and the best weight. Null when the
  *  query holds what is not modelled here (phrases, match-all, a synonym Xapian gives no weight),
  *  which stays Xapian's. */
-std::optional<Ranking> rank_in_memory(const Xapian::Query& text, const DocSet& matched, std::size_t first, std::size_t count,
+std::optional<Ranking> rank_in_memory(const plan::Expr& text, const DocSet& matched, std::size_t first, std::size_t count,
                                       FilterCache& cache, const Xapian::Database& db);
 
 }  // namespace aides

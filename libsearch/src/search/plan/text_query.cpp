@@ -8,6 +8,9 @@
 
 namespace aides {
 
+using plan::Expr;
+using Op = Expr::Op;
+
 namespace {
 
 struct RawToken {
@@ -158,17 +161,17 @@ ParsedText parse_text(std::string_view raw, const Analyzer& analyzer) {
     return parsed;
 }
 
-Xapian::Query TextQueryBuilder::word_stems(const Word& w) const {
-    if (w.stopword) return match_nothing();  // stopwords are not indexed
-    std::vector<Xapian::Query> stems;
-    for (const auto& s : analyzer_.stems(w.form, w.accented)) stems.emplace_back(schema::term(schema::stem, s));
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
+Expr TextQueryBuilder::word_stems(const Word& w) const {
+    if (w.stopword) return Expr();  // stopwords are not indexed
+    std::vector<Expr> stems;
+    for (const auto& s : analyzer_.stems(w.form, w.accented)) stems.push_back(Expr::term(schema::term(schema::stem, s)));
+    return Expr::combine(Op::synonym, std::move(stems));
 }
 
-Xapian::Query TextQueryBuilder::word(const Word& w) const {
-    if (w.stopword) return match_nothing();
+Expr TextQueryBuilder::word(const Word& w) const {
+    if (w.stopword) return Expr();
     // The exact accent-free form scores a little more than another word of the same stem.
-    return Xapian::Query(Xapian::Query::OP_OR, word_stems(w), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w.form), 0.25));
+    return Expr::combine(Op::or_, {word_stems(w), Expr::scaled(Expr::term(w.form), 0.25)});
 }
 
 std::vector<std::string> TextQueryBuilder::number_variants(const Word& w) {
@@ -192,7 +195,7 @@ std::vector<std::string> TextQueryBuilder::number_variants(const Word& w) {
     return out;
 }
 
-Xapian::Query TextQueryBuilder::alternative(const Synonyms::Alternative& alternative) const {
+Expr TextQueryBuilder::alternative(const Synonyms::Alternative& alternative) const {
     if (alternative.forms.size() == 1) {
         Word w;
         w.form = alternative.forms.front();
@@ -201,62 +204,60 @@ Xapian::Query TextQueryBuilder::alternative(const Synonyms::Alternative& alterna
     // A related term of several words: its words anywhere (weighed as terms, so that a word
     // with related terms is still ranked in memory; a related term is a looser match anyway).
     if (alternative.related) {
-        std::vector<Xapian::Query> words;
+        std::vector<Expr> words;
         for (const auto& form : alternative.forms) {
             Word w;
             w.form = form;
             words.push_back(word_stems(w));
         }
-        return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+        return Expr::combine(Op::and_, std::move(words));
     }
     // Several words: in order, close together (`maison de santé`, not `maison` and `santé`
     // anywhere), each in either number; one more word may come between (`voie verte cyclable`
     // for `voie cyclable`).
-    std::vector<Xapian::Query> positions;
+    std::vector<Expr> positions;
     for (const auto& form : alternative.forms) {
         Word w;
         w.form = form;
         std::vector<std::string> forms = number_variants(w);
-        positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+        positions.push_back(Expr::any_term("", forms));
     }
-    return Xapian::Query(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(), alternative.span + 1);
+    return Expr::phrase(std::move(positions), alternative.span + 1);
 }
 
-Xapian::Query TextQueryBuilder::with_synonyms(const Xapian::Query& matcher, const Xapian::Query& exact,
+Expr TextQueryBuilder::with_synonyms(const Expr& matcher, const Expr& exact,
                                               const std::vector<Synonyms::Alternative>& alternatives) const {
     // The words and their synonyms weigh as one term (OP_SYNONYM), so a rare synonym does not
     // outweigh a common word; exact matches then add their own weight and rank first.
     // Related terms (`~>`) match as well, as one term of their own that weighs less.
-    std::vector<Xapian::Query> any{matcher}, related;
+    std::vector<Expr> any{matcher}, related;
     for (const auto& a : alternatives) (a.related ? related : any).push_back(alternative(a));
     // Related terms weigh as one term of their own, scaled down: inside an OP_SYNONYM a phrase
     // (`recyclage foncier`) is checked before it weighs, as it is on every path (bare, in an OR,
     // Xapian may weigh a phrase it has not checked when the match is driven otherwise).
-    std::vector<Xapian::Query> parts{Xapian::Query(Xapian::Query::OP_SYNONYM, any.begin(), any.end()), exact};
-    if (!related.empty())
-        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_SYNONYM, related.begin(), related.end()),
-                           related_weight);
-    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    std::vector<Expr> parts{Expr::combine(Op::synonym, std::move(any)), exact};
+    if (!related.empty()) parts.push_back(Expr::scaled(Expr::combine(Op::synonym, std::move(related)), related_weight));
+    return Expr::combine(Op::or_, std::move(parts));
 }
 
-Xapian::Query TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
-    Xapian::Query base;
+Expr TextQueryBuilder::unit(const QueryUnit& u, bool expand) const {
+    Expr base;
     if (u.phrase && u.words.size() > 1) {
         // The index has no stopwords: the other words in order, within the phrase's span.
-        std::vector<Xapian::Query> positions;
+        std::vector<Expr> positions;
         for (const auto& w : u.words) {
             if (w.stopword) continue;
             std::vector<std::string> forms = number_variants(w);
-            positions.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+            positions.push_back(Expr::any_term("", forms));
         }
-        if (positions.empty()) base = match_nothing();
+        if (positions.empty()) base = Expr();
         else if (positions.size() == 1) base = positions.front();
-        else base = Xapian::Query(Xapian::Query::OP_PHRASE, positions.begin(), positions.end(), static_cast<Xapian::termcount>(u.words.size()));
+        else base = Expr::phrase(std::move(positions), static_cast<Xapian::termcount>(u.words.size()));
         // Hyphenated (`vidéo-protection`): the words run together (`vidéoprotection`) match too.
         bool hyphenated = std::all_of(u.words.begin() + 1, u.words.end(), [](const Word& w) { return w.joined; });
-        if (hyphenated) base = Xapian::Query(Xapian::Query::OP_OR, base, word(analyzer_.compounds(u.words).front()));
+        if (hyphenated) base = Expr::combine(Op::or_, {base, word(analyzer_.compounds(u.words).front())});
     } else if (u.phrase) {
-        base = Xapian::Query(u.words.front().form);  // a quoted word: that exact form
+        base = Expr::term(u.words.front().form);  // a quoted word: that exact form
     } else {
         base = word(u.words.front());
     }
@@ -290,22 +291,22 @@ std::vector<TextQueryBuilder::Run> TextQueryBuilder::synonym_runs(const QueryGro
     return runs;
 }
 
-Xapian::Query TextQueryBuilder::run(const QueryGroup& g, const Run& r) const {
+Expr TextQueryBuilder::run(const QueryGroup& g, const Run& r) const {
     // A several-word concept typed as words (`piste cyclable`): its words (each as a plain
     // word, without its own synonyms), or the concept's synonyms. Not as a phrase: a phrase is
     // left to Xapian's ranking, and most searches would lose the ranking in memory.
     Synonyms::Phrase key;
-    std::vector<Xapian::Query> parts;
+    std::vector<Expr> parts;
     for (std::size_t k = r.begin; k < r.end; ++k) {
         key.push_back(analyzer_.stem(g.required[k].words.front().form));
         parts.push_back(unit(g.required[k], false));
     }
-    Xapian::Query all(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    Expr all = Expr::combine(Op::and_, std::move(parts));
     return with_synonyms(all, all, synonyms_.expansions(key));
 }
 
-Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {
-    std::vector<Xapian::Query> required;
+Expr TextQueryBuilder::group(const QueryGroup& g, const std::vector<bool>& keep) const {
+    std::vector<Expr> required;
     const auto& units = g.required;
     auto kept = [&](std::size_t i) { return keep.empty() || keep[i]; };
     std::vector<Run> runs = synonym_runs(g, keep);
@@ -321,11 +322,11 @@ Xapian::Query TextQueryBuilder::group(const QueryGroup& g, const std::vector<boo
         }
     }
     // Exclusions alone (`-commerce`): everything but them.
-    Xapian::Query query = units.empty() ? match_all() : Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
+    Expr query = units.empty() ? Expr::all() : Expr::combine(Op::and_, std::move(required));
     if (!g.excluded.empty()) {
-        std::vector<Xapian::Query> excluded;
+        std::vector<Expr> excluded;
         for (const auto& u : g.excluded) excluded.push_back(unit(u, false));
-        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
+        query = Expr::combine(Op::and_not, {query, Expr::combine(Op::or_, std::move(excluded))});
     }
     return query;
 }

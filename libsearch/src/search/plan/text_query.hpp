@@ -1,22 +1,15 @@
 #pragma once
 // The text of a search: parsed into OR-groups of required units and exclusions, then turned
-// into Xapian queries (stems, accent-free forms, synonyms, phrases, relaxation).
+// into the plan's expressions (stems, accent-free forms, synonyms, phrases, relaxation).
 #include <aides/analysis.hpp>
-
-#include <xapian.h>
 
 #include <string>
 #include <vector>
 
 #include "analysis/synonyms.hpp"
+#include "search/plan/expr.hpp"
 
 namespace aides {
-
-// Xapian's Query::MatchAll and Query::MatchNothing are objects shared by the whole process whose
-// reference count is not atomic: copying them from two threads at once corrupts it (a crash in
-// ~Query under load). Searches build their own.
-inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
-inline Xapian::Query match_nothing() { return Xapian::Query(); }
 
 /** A required unit of a group: a word, a phrase, or a run of words that is a synonym key. */
 struct QueryUnit {
@@ -49,16 +42,16 @@ struct TextLimits {
  *  everything else. Stopwords outside quotes are dropped into `ignored`. */
 ParsedText parse_text(std::string_view text, const Analyzer& analyzer);
 
-/** Builds Xapian queries for parsed text. */
+/** Builds the expressions of parsed text. */
 class TextQueryBuilder {
   public:
     TextQueryBuilder(const Analyzer& analyzer, const Synonyms& synonyms) : analyzer_(analyzer), synonyms_(synonyms) {}
 
     /** A unit: its stems and accent-free forms (exact forms weigh a little more), or a phrase;
      *  with synonyms when `expand`. */
-    Xapian::Query unit(const QueryUnit& unit, bool expand = true) const;
+    plan::Expr unit(const QueryUnit& unit, bool expand = true) const;
     /** AND of the units of a group minus its exclusions; `keep` selects units (all if empty). */
-    Xapian::Query group(const QueryGroup& group, const std::vector<bool>& keep = {}) const;
+    plan::Expr group(const QueryGroup& group, const std::vector<bool>& keep = {}) const;
     /** Units [begin, end) of a group that together are a key of the dictionary
      *  (`piste cyclable`): matched as a phrase of their words, or as its synonyms. */
     struct Run {
@@ -67,7 +60,7 @@ class TextQueryBuilder {
     /** The runs of kept plain units that are keys, longest first from the left. */
     std::vector<Run> synonym_runs(const QueryGroup& group, const std::vector<bool>& keep = {}) const;
     /** A run's query: its words, or its synonyms. */
-    Xapian::Query run(const QueryGroup& group, const Run& run) const;
+    plan::Expr run(const QueryGroup& group, const Run& run) const;
     const Synonyms& synonyms() const { return synonyms_; }
     const Analyzer& analyzer() const { return analyzer_; }
     /** Every term a unit can match, for highlighting and explanations. */
@@ -77,10 +70,10 @@ class TextQueryBuilder {
     static std::vector<std::string> number_variants(const Word& word);
 
   private:
-    Xapian::Query word_stems(const Word& word) const;
-    Xapian::Query word(const Word& word) const;
-    Xapian::Query alternative(const Synonyms::Alternative& alternative) const;
-    Xapian::Query with_synonyms(const Xapian::Query& matcher, const Xapian::Query& exact,
+    plan::Expr word_stems(const Word& word) const;
+    plan::Expr word(const Word& word) const;
+    plan::Expr alternative(const Synonyms::Alternative& alternative) const;
+    plan::Expr with_synonyms(const plan::Expr& matcher, const plan::Expr& exact,
                                 const std::vector<Synonyms::Alternative>& alternatives) const;
     const Analyzer& analyzer_;
     const Synonyms& synonyms_;
