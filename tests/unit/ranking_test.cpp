@@ -4,11 +4,14 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "index/index_store.hpp"
 #include "search/memory/ranking.hpp"
+#include "search/plan/bm25.hpp"
 #include "search/plan/text_query.hpp"
 
 namespace aides {
@@ -53,7 +56,7 @@ class QueryDraw {
     QueryDraw(const std::vector<std::string>& words, unsigned seed) : words_(words), random_(seed) {}
 
     E any(int depth) {
-        switch (depth <= 0 ? 0 : static_cast<int>(random_() % 8)) {
+        switch (depth <= 0 ? 0 : static_cast<int>(random_() % 9)) {
             case 0: return term();
             case 1: {
                 E part = any(depth - 1);
@@ -67,6 +70,7 @@ class QueryDraw {
                 E part = any(depth - 1);
                 return E::combine(Op::and_not, {part, term()});
             }
+            case 7: return related(depth - 1);
             default: return E::combine(Op::filter, {any(depth - 1), E::term("Kfilter")});
         }
     }
@@ -81,6 +85,23 @@ class QueryDraw {
         std::vector<E> parts;
         for (std::size_t n = 2 + random_() % 3; n > 0; --n) parts.push_back(any(depth));
         return E::combine(op, std::move(parts));
+    }
+    // Related terms as the builder writes them: the best (max) of words, synonyms of forms and
+    // several-word ANDs.
+    E related(int depth) {
+        std::vector<E> parts;
+        for (std::size_t n = 2 + random_() % 3; n > 0; --n) {
+            switch (random_() % 3) {
+                case 0: parts.push_back(term()); break;
+                case 1: parts.push_back(synonym(depth)); break;
+                default: {
+                    E words = synonym(0);
+                    parts.push_back(E::combine(Op::and_, {words, term()}));
+                    break;
+                }
+            }
+        }
+        return E::combine(Op::max, std::move(parts));
     }
     E synonym(int depth) {
         std::vector<E> parts;
@@ -106,6 +127,7 @@ class QueryDraw {
 std::pair<Weights, double> xapian_ranking(const Xapian::Database& db, const E& query) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query.to_query());
+    enquire.set_weighting_scheme(bm25::weight());  // the searcher's parameters
     Xapian::MSet mset = enquire.get_mset(0, db.get_doccount(), db.get_doccount());
     Weights out;
     for (auto it = mset.begin(); it != mset.end(); ++it) out.emplace_back(*it, it.get_weight());
@@ -160,10 +182,14 @@ TEST(Ranking, RanksTheBuildersQueriesAsXapian) {
     store::Catalogue catalogue = store::load_catalogue(db, dir.str("db"), analyzer);
     TextQueryBuilder builder(analyzer, catalogue.synonyms);
     FilterCache cache;
-    std::size_t in_memory = 0;
+    std::size_t in_memory = 0, best_related = 0;
+    std::function<bool(const E&)> has_max = [&](const E& e) {
+        return e.op() == Op::max || std::any_of(e.parts().begin(), e.parts().end(), has_max);
+    };
     for (const char* text : {"rénovation énergétique", "vélo", "centre-bourg, friche", "commerce -artisanat", "eau potable",
                              "habitat logement", "mobilité, transition écologique", "velos", "petites villes de demain",
-                             "maison de santé", "éclairage public", "tiers-lieux", "\"rénovation énergétique\""}) {
+                             "maison de santé", "éclairage public", "tiers-lieux", "\"rénovation énergétique\"", "déchets",
+                             "énergies renouvelables"}) {
         SCOPED_TRACE(text);
         ParsedText parsed = parse_text(text, analyzer);
         std::vector<E> groups;
@@ -177,6 +203,7 @@ TEST(Ranking, RanksTheBuildersQueriesAsXapian) {
         EXPECT_EQ(ranking.has_value(), !query.has_phrase()) << query.key();
         if (!ranking) continue;
         ++in_memory;
+        if (has_max(query)) ++best_related;
         ASSERT_EQ(ranking->page.size(), expected.size());
         EXPECT_TRUE(close(ranking->best, best));
         for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -185,6 +212,7 @@ TEST(Ranking, RanksTheBuildersQueriesAsXapian) {
         }
     }
     EXPECT_GE(in_memory, 8u);
+    EXPECT_GE(best_related, 2u);  // related terms (the best of them) ranked in memory as by Xapian
 }
 
 // A synonym none of whose words is in the index (the forms of a typo) matches nothing: the rest

@@ -62,6 +62,53 @@ std::map<std::string, int> judged(const std::string& query) {
     return {};
 }
 
+// An index of a few aids written here (JSON lines), searched with the bundled dictionary.
+std::unique_ptr<Built> small(const std::vector<std::string>& aids) {
+    auto b = std::make_unique<Built>();
+    std::string lines;
+    for (const auto& aid : aids) lines += aid + "\n";
+    test::write_file(b->dir.str("aids.jsonl"), lines);
+    test::build_index(b->dir.str("idx"), {b->dir.str("aids.jsonl")});
+    b->searcher = std::make_unique<Searcher>(b->dir.str("idx"));
+    return b;
+}
+
+std::size_t rank_of(const SearchResponse& r, const std::string& id) {
+    auto ids = test::ids(r);
+    return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+}
+
+// ------------------------------------------------------------------------ weights
+TEST(Weights, AnAidNamedForTheWordPassesOneWhoseDescriptionRepeatsIt) {
+    // The name says it once; a shorter aid says it three times in its description. The name
+    // weighs 6, a description 1 (as the details), and BM25's k1 = 2: the named aid comes first
+    // (with a description weighing 2 and k1 = 1, the shorter one did).
+    auto built = small({
+        R"({"id": "named", "name": "Restaurer un lavoir", "perimeter": "country:FRA", "description": "Les communes rurales peuvent obtenir une subvention pour les travaux sur les bâtiments anciens du village, leur toiture, leurs murs et leurs abords."})",
+        R"({"id": "repeated", "name": "Petit patrimoine", "perimeter": "country:FRA", "description": "Lavoir, lavoir, lavoir."})",
+        R"({"id": "other", "name": "Voirie communale", "perimeter": "country:FRA", "description": "Entretien des routes."})",
+    });
+    SearchResponse r = search(*built, "lavoir");
+    ASSERT_EQ(r.count, 2u);
+    EXPECT_EQ(test::ids(r), (std::vector<std::string>{"named", "repeated"}));
+}
+
+TEST(Weights, ARareRelatedTermIsNotDrownedByCommonOnes) {
+    // `déchets ~> collecte, tri, recyclage, dépôts sauvages, ...`: each related term weighs by its
+    // own rarity and an aid counts the best one, so the aid on illegal dumping (a rare related
+    // term) passes those that list the common ones many times.
+    std::vector<std::string> aids = {
+        R"({"id": "dumping", "name": "Résorber les dépôts sauvages", "perimeter": "country:FRA", "description": "Nettoyer un site."})"};
+    for (int i = 0; i < 5; ++i)
+        aids.push_back(R"({"id": "common-)" + std::to_string(i) +
+                       R"(", "name": "Recyclage, collecte et tri", "perimeter": "country:FRA", "description": "Recyclage, collecte, tri, recyclage et collecte."})");
+    aids.push_back(R"({"id": "other", "name": "Voirie communale", "perimeter": "country:FRA", "description": "Entretien des routes."})");
+    auto built = small(aids);
+    SearchResponse r = search(*built, "déchets");
+    ASSERT_EQ(r.count, 6u);
+    EXPECT_EQ(test::ids(r).front(), "dumping");
+}
+
 // ------------------------------------------------------------------------ partial matches
 TEST(PartialMatches, FollowTheFullMatchesMarkedWithWhatTheyLack) {
     // "vélo" is in several aids, "piscine" in a few others, none has both.
@@ -102,6 +149,25 @@ TEST(PartialMatches, RankBelowEveryFullMatchAndCountApart) {
         for (auto& id : test::ids(test::search(*bundled().searcher, q))) paged.push_back(id);
     }
     EXPECT_EQ(paged, all);
+}
+
+TEST(PartialMatches, AConceptFoundWholeComesBeforeItsPieces) {
+    // `rénovation énergétique` is a concept of the dictionary: an aid having it whole but not
+    // `école` comes before one having `rénovation` and `école` without `énergétique`, though
+    // `école` is the rarer word (`énergétique` is in two aids).
+    auto built = small({
+        R"({"id": "whole", "name": "Rénovation énergétique des bâtiments", "perimeter": "country:FRA", "description": "Financer la rénovation énergétique."})",
+        R"({"id": "pieces", "name": "Rénovation des écoles", "perimeter": "country:FRA", "description": "Travaux de rénovation dans une école."})",
+        R"({"id": "other-energy", "name": "Diagnostic énergétique des piscines", "perimeter": "country:FRA", "description": "Mesurer."})",
+        R"({"id": "road", "name": "Voirie communale", "perimeter": "country:FRA", "description": "Entretien des routes."})",
+        R"({"id": "light", "name": "Éclairage public", "perimeter": "country:FRA", "description": "Luminaires."})",
+        R"({"id": "trails", "name": "Sentiers de randonnée", "perimeter": "country:FRA", "description": "Balisage."})",
+    });
+    SearchResponse r = search(*built, "rénovation énergétique école");
+    EXPECT_EQ(r.count, 0u);
+    ASSERT_LT(rank_of(r, "pieces"), r.results.size());
+    EXPECT_LT(rank_of(r, "whole"), rank_of(r, "pieces"));
+    EXPECT_EQ(r.results[rank_of(r, "whole")].missing, std::vector<std::string>{"école"});
 }
 
 TEST(PartialMatches, NeverOnlyForANumberAStopwordOrMarkup) {
@@ -161,6 +227,26 @@ TEST(Concepts, AbbreviationsAndSeveralWordConceptsFindTheirAids) {
     ASSERT_FALSE(velo.results.empty());
     const Aid& first = velo.results[0].aid;
     EXPECT_TRUE((first.name + first.description).find("vélo") != std::string::npos) << first.name;
+}
+
+TEST(Concepts, BroadWordsFindTheNarrowerThingsTheyCover) {
+    // `risques naturels ~> trait de côte, intempéries...`, `pompe à chaleur ~> rénovation
+    // énergétique...` (the dictionary's related terms): found, after the aids naming the words.
+    auto built = small({
+        R"({"id": "risks", "name": "Prévenir les risques naturels", "perimeter": "country:FRA", "description": "Études."})",
+        R"({"id": "coast", "name": "Renforcer le trait de côte", "perimeter": "country:FRA", "description": "Digues et enrochements."})",
+        R"({"id": "storm", "name": "Reconstruire la voirie après des intempéries", "perimeter": "country:FRA", "description": "Chaussées."})",
+        R"({"id": "renovation", "name": "Rénovation énergétique des bâtiments publics", "perimeter": "country:FRA", "description": "Isolation, chauffage."})",
+        R"({"id": "road", "name": "Voirie communale", "perimeter": "country:FRA", "description": "Entretien des routes."})",
+    });
+    SearchResponse risks = search(*built, "risques naturels");
+    ASSERT_FALSE(risks.results.empty());
+    EXPECT_EQ(risks.results.front().aid.id, "risks");
+    EXPECT_LT(rank_of(risks, "coast"), risks.results.size());
+    EXPECT_LT(rank_of(risks, "storm"), risks.results.size());
+    EXPECT_EQ(rank_of(risks, "road"), risks.results.size());
+    SearchResponse heat_pump = search(*built, "pompe à chaleur");
+    EXPECT_LT(rank_of(heat_pump, "renovation"), heat_pump.results.size());
 }
 
 TEST(Concepts, TaxonomyNamesFindTheAidsFiledUnderThemBelowTextMatches) {

@@ -18,7 +18,9 @@ struct FieldWeights {
     static constexpr unsigned name = 6;
     static constexpr unsigned short_title = 4;
     static constexpr unsigned categories_programs = 3;
-    static constexpr unsigned description = 2;
+    // As the details: a long description lists many subjects, and an aid naming a word once
+    // among them should not pass one whose name says it (measured: docs/relevance.md).
+    static constexpr unsigned description = 1;
     static constexpr unsigned details = 1;  // eligibility, project examples, backers
 };
 

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "search/plan/bm25.hpp"
+
 namespace aides {
 
 namespace {
@@ -26,6 +28,10 @@ struct UnitInfo {
 // A word that says what is done rather than on what (`! ...` in the dictionary) weighs this
 // much of its rarity: `remplacement luminaires` is first about luminaires.
 constexpr double generic_weight = 0.25;
+// A word of a several-word concept found without the rest of it (`rénovation` without
+// `énergétique` for `rénovation énergétique école`) is not the concept: it weighs this much of
+// its rarity, so the aids having the concept whole come before those having its pieces.
+constexpr double broken_concept_weight = 0.25;
 
 // The rarity of a unit: the idf of its most frequent term (the word's own stems and forms, not
 // its synonyms), from the index's own frequencies, so both paths agree.
@@ -56,6 +62,7 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
         const QueryGroup* group;
         std::vector<UnitInfo> units;
         std::vector<RunInfo> runs;
+        std::vector<std::uint32_t> concepts;  // the units of each several-word concept, as bits
         double total = 0;
     };
     std::vector<GroupInfo> infos;
@@ -70,11 +77,15 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
     for (const QueryGroup& group : groups) {
         const std::size_t n = group.required.size();
         if (n < 2 || n > 32 || std::none_of(group.required.begin(), group.required.end(), meaningful_unit)) continue;
-        GroupInfo info{&group, {}, {}, 0};
+        GroupInfo info{&group, {}, {}, {}, 0};
         const auto runs = builder.synonym_runs(group);
         std::uint32_t in_runs = 0;
-        for (const auto& run : runs)
-            for (std::size_t k = run.begin; k < run.end; ++k) in_runs |= 1u << k;
+        for (const auto& run : runs) {
+            std::uint32_t bits = 0;
+            for (std::size_t k = run.begin; k < run.end; ++k) bits |= 1u << k;
+            info.concepts.push_back(bits);
+            in_runs |= bits;
+        }
         for (const QueryUnit& unit : group.required) {
             UnitInfo u;
             u.query = builder.unit(unit);
@@ -119,8 +130,11 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
                 if (info.units[i].set && info.units[i].set->contains(did)) mask |= 1u << i;
             for (const RunInfo& r : info.runs)
                 if (r.set->contains(did)) mask |= r.bits;
+            std::uint32_t broken = 0;
+            for (std::uint32_t bits : info.concepts)
+                if ((mask & bits) != bits) broken |= mask & bits;
             for (std::size_t i = 0; i < n; ++i)
-                if (mask >> i & 1) weight += info.units[i].idf;
+                if (mask >> i & 1) weight += info.units[i].idf * (broken >> i & 1 ? broken_concept_weight : 1.0);
             // Every word, yet outside the full match: a concept's words were not together.
             // Just below the aids that have it whole.
             double coverage = mask == all ? 0.999 : weight / info.total;
@@ -175,6 +189,7 @@ PartialMatches find_partial_matches(const Xapian::Database& db, const std::vecto
         std::sort(docids.begin(), docids.end());
         auto tier = std::make_shared<const DocSet>(DocSet::of_docids(full.last(), docids));
         Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(bm25::weight());
         enquire.set_query(Expr::combine(Expr::Op::filter, {Expr::combine(Expr::Op::or_, std::move(present)), DocSetSource::expr(tier)})
                               .to_query());
         Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(skip), static_cast<Xapian::doccount>(wanted - out.page.size()));

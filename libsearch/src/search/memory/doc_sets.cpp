@@ -353,6 +353,7 @@ FilterCache::Part FilterCache::evaluate(const plan::Expr& expr, const Xapian::Da
         case Op::and_:
         case Op::filter:
         case Op::or_:
+        case Op::max:  // matches as an OR
         case Op::synonym:
         case Op::and_not: {
             std::vector<Part> parts;

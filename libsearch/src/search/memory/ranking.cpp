@@ -4,12 +4,14 @@
 #include <cmath>
 #include <memory>
 
+#include "search/plan/bm25.hpp"
+
 namespace aides {
 
 namespace {
 
-// Xapian::BM25Weight's default parameters (k2 = 0: no document-length extra).
-constexpr double k1 = 1, k3 = 1, b = 0.5, min_normlen = 0.5;
+// The search's BM25 parameters (k2 = 0: no document-length extra).
+using bm25::k1, bm25::k3, bm25::b, bm25::min_normlen;
 
 // A walk through one term's postings, for docids that never decrease.
 struct Cursor {
@@ -87,13 +89,14 @@ class Scorer {
             }
             case Op::and_:
             case Op::or_:
+            case Op::max:
             case Op::and_not:
             case Op::filter: {
                 const Op op = expr.op();
-                Node node{op == Op::or_ ? Kind::any : op == Op::and_not ? Kind::but : Kind::all};
+                Node node{op == Op::or_ ? Kind::any : op == Op::max ? Kind::max : op == Op::and_not ? Kind::but : Kind::all};
                 for (std::size_t i = 0; i < expr.parts().size(); ++i) {
                     // What an AND_NOT excludes and what a FILTER requires only match: no weight.
-                    bool weighs = i == 0 || op == Op::and_ || op == Op::or_;
+                    bool weighs = i == 0 || op == Op::and_ || op == Op::or_ || op == Op::max;
                     auto compiled = compile(expr.parts()[i], weighs ? factor : 0.0);
                     if (!compiled) return std::nullopt;
                     node.parts.push_back(*compiled);
@@ -146,6 +149,19 @@ class Scorer {
                 if (found) weight += sum;
                 return found;
             }
+            case Kind::max: {  // the greatest weight of the matching parts
+                bool found = false;
+                double greatest = 0;
+                for (std::size_t part : node.parts) {
+                    double w = 0;
+                    if (weigh(part, did, length, w)) {
+                        greatest = found ? std::max(greatest, w) : w;
+                        found = true;
+                    }
+                }
+                if (found) weight += greatest;
+                return found;
+            }
             case Kind::all: {
                 double sum = 0;
                 for (std::size_t part : node.parts) {
@@ -178,7 +194,8 @@ class Scorer {
             case Kind::nothing: return false;
             case Kind::term: return cursors_[node.parts.front()].find(did, wdf);
             case Kind::synonym:
-            case Kind::any: {
+            case Kind::any:
+            case Kind::max: {
                 bool found = false;
                 for (std::size_t part : node.parts) {
                     Xapian::termcount w = 0;
@@ -214,7 +231,7 @@ class Scorer {
     }
 
   private:
-    enum class Kind { term, synonym, all, any, but, nothing };
+    enum class Kind { term, synonym, all, any, max, but, nothing };
     struct Node {
         Kind kind;
         std::vector<std::size_t> parts;  // nodes; a term's cursor

@@ -42,6 +42,7 @@ Expr Expr::combine(Op op, std::vector<Expr> parts) {
             if (parts.empty() || std::any_of(parts.begin(), parts.end(), is_nothing)) return Expr();
             break;
         case Op::or_:
+        case Op::max:
         case Op::synonym: parts.erase(std::remove_if(parts.begin(), parts.end(), is_nothing), parts.end()); break;
         case Op::and_not:
             if (parts.empty() || is_nothing(parts.front())) return Expr();
@@ -163,6 +164,7 @@ Xapian::Query Expr::to_query() const {
     switch (op()) {
         case Op::and_: return Q(Q::OP_AND, parts.begin(), parts.end());
         case Op::or_: return Q(Q::OP_OR, parts.begin(), parts.end());
+        case Op::max: return Q(Q::OP_MAX, parts.begin(), parts.end());
         case Op::and_not: return Q(Q::OP_AND_NOT, parts.begin(), parts.end());
         case Op::filter: return Q(Q::OP_FILTER, parts.begin(), parts.end());
         case Op::synonym: return Q(Q::OP_SYNONYM, parts.begin(), parts.end());

@@ -22,6 +22,7 @@ class Expr {
         value_range,  ///< a value of slot() in [low(), high()] (an empty bound is open)
         and_,         ///< every part; weights added
         or_,          ///< any part; weights added
+        max,          ///< any part; the greatest weight of the matching parts
         and_not,      ///< the first part, none of the others; the first's weight
         filter,       ///< every part; the first's weight (the others only match)
         synonym,      ///< any part, weighed as one term
@@ -34,7 +35,7 @@ class Expr {
     static Expr all();
     static Expr term(std::string term);
     static Expr value_range(Xapian::valueno slot, std::string low, std::string high);
-    /** and_, or_, and_not, filter or synonym of `parts`, simplified as Xapian simplifies. */
+    /** and_, or_, max, and_not, filter or synonym of `parts`, simplified as Xapian simplifies. */
     static Expr combine(Op op, std::vector<Expr> parts);
     static Expr scaled(Expr part, double factor);
     static Expr phrase(std::vector<Expr> positions, Xapian::termcount window);

@@ -232,11 +232,12 @@ Expr TextQueryBuilder::with_synonyms(const Expr& matcher, const Expr& exact,
     // Related terms (`~>`) match as well, as one term of their own that weighs less.
     std::vector<Expr> any{matcher}, related;
     for (const auto& a : alternatives) (a.related ? related : any).push_back(alternative(a));
-    // Related terms weigh as one term of their own, scaled down: inside an OP_SYNONYM a phrase
-    // (`recyclage foncier`) is checked before it weighs, as it is on every path (bare, in an OR,
-    // Xapian may weigh a phrase it has not checked when the match is driven otherwise).
+    // Related terms (words, or words anywhere: never a phrase) each weigh by their own rarity,
+    // scaled down, and an aid counts only the best of them (OP_MAX): a rare one (`dépôts
+    // sauvages` for `déchets`) is not drowned in the frequency of the others, and an aid that
+    // lists many subjects does not add them up.
     std::vector<Expr> parts{Expr::combine(Op::synonym, std::move(any)), exact};
-    if (!related.empty()) parts.push_back(Expr::scaled(Expr::combine(Op::synonym, std::move(related)), related_weight));
+    if (!related.empty()) parts.push_back(Expr::scaled(Expr::combine(Op::max, std::move(related)), related_weight));
     return Expr::combine(Op::or_, std::move(parts));
 }
 

@@ -1,6 +1,7 @@
 #include "search/xapian/executor.hpp"
 
 #include "index/schema.hpp"
+#include "search/plan/bm25.hpp"
 
 namespace aides {
 
@@ -10,6 +11,7 @@ using Page = std::vector<std::pair<Xapian::docid, double>>;
 
 void configure(Xapian::Enquire& enquire, const XapianOrdering& ordering) {
     if (!ordering.weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
+    else enquire.set_weighting_scheme(bm25::weight());
     switch (ordering.order) {
         case Order::relevance:
             if (!ordering.weighted && ordering.key) enquire.set_sort_by_key(ordering.key, false);
