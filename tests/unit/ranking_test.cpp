@@ -137,6 +137,15 @@ std::pair<Weights, double> xapian_ranking(const Xapian::Database& db, const E& q
 // Equal weights, but for the last bits of a sum of three or more added in another order.
 bool close(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(1.0, std::fabs(b)); }
 
+// The in-memory page holds Xapian's documents, in its order, with its weights.
+void expect_as_xapian(const Weights& page, const Weights& expected) {
+    ASSERT_EQ(page.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(page[i].first, expected[i].first) << "rank " << i;
+        EXPECT_TRUE(close(page[i].second, expected[i].second)) << "rank " << i;
+    }
+}
+
 TEST(Ranking, WeighsAndOrdersAsXapian) {
     WeightedIndex index;
     Xapian::Database db = index.open();
@@ -229,11 +238,7 @@ TEST(Ranking, ASynonymOfAbsentWordsWeighsNothing) {
     for (const auto& [did, weight] : expected) matched.add(did);
     auto ranking = rank_in_memory(query, matched, 0, expected.size(), cache, db);
     ASSERT_TRUE(ranking);
-    ASSERT_EQ(ranking->page.size(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        EXPECT_EQ(ranking->page[i].first, expected[i].first) << "rank " << i;
-        EXPECT_TRUE(close(ranking->page[i].second, expected[i].second)) << "rank " << i;
-    }
+    expect_as_xapian(ranking->page, expected);
 }
 
 // Xapian estimates a synonym of rare ANDs (a related term of several words: `nature en ville`)
@@ -265,11 +270,7 @@ TEST(Ranking, ASynonymXapianEstimatesAtZeroStillWeighs) {
     FilterCache cache;
     auto ranking = rank_in_memory(query, matched, 0, expected.size(), cache, db);
     ASSERT_TRUE(ranking);
-    ASSERT_EQ(ranking->page.size(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        EXPECT_EQ(ranking->page[i].first, expected[i].first) << "rank " << i;
-        EXPECT_TRUE(close(ranking->page[i].second, expected[i].second)) << "rank " << i;
-    }
+    expect_as_xapian(ranking->page, expected);
 }
 
 TEST(Ranking, APageBeyondTheMatchOrOfNothingIsEmpty) {
