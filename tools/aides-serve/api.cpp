@@ -339,22 +339,19 @@ Reply Api::route(const std::string& path, const Params& params, const std::strin
 Reply Api::search(const Params& params, const std::string& base_url) const {
     SearchRequest request = search_request(params, portals_, limits_);
     SearchResponse response = searcher_.search(request);
-    // The library's JSON of `aides-search --format json`, with the page links after its count.
-    // Spliced as text: parsing and printing the page again was a fifth of the server's time.
-    std::string library = to_json(response);
+    // The library's JSON of `aides-search --format json`, with the page links after its count,
+    // inserted in place: parsing and printing the page again was a fifth of the server's time.
+    Reply reply;
+    reply.body = to_json(response);
     constexpr std::string_view lead = "{\"count\":";
-    std::size_t count_end = library.find(',');
-    if (library.compare(0, lead.size(), lead) != 0 || count_end == std::string::npos)
+    std::size_t count_end = reply.body.find(',');
+    if (reply.body.compare(0, lead.size(), lead) != 0 || count_end == std::string::npos)
         throw std::logic_error("the library's JSON does not open with its count");
     bool more = static_cast<std::size_t>(request.page) * static_cast<std::size_t>(request.size) < response.count;
     json next = more ? json(page_url(base_url, params, request.page + 1)) : json(nullptr);
     json previous = request.page > 1 ? json(page_url(base_url, params, request.page - 1)) : json(nullptr);
-    Reply reply;
-    reply.body.reserve(library.size() + 512);
-    reply.body.append(library, 0, count_end);
     auto text = [](const json& value) { return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
-    reply.body += ",\"next\":" + text(next) + ",\"previous\":" + text(previous);
-    reply.body.append(library, count_end);
+    reply.body.insert(count_end, ",\"next\":" + text(next) + ",\"previous\":" + text(previous));
     reply.cacheable = true;
     return reply;
 }

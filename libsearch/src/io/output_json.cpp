@@ -1,43 +1,61 @@
-// The JSON the CLI prints and the bindings return: one implementation for both.
+// The JSON the CLI prints, the bindings return and the server sends: one implementation for all.
+// Written straight to text (io/json_writer.hpp); commune profiles, rare, still go through nlohmann.
 #include <aides/search.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 
+#include "io/json_writer.hpp"
 #include "io/record_json.hpp"
 
 namespace aides {
 
 namespace {
 
-nlohmann::ordered_json hit_json(const SearchHit& hit) {
-    nlohmann::ordered_json aid = json_io::aid_to_json(hit.aid);
-    nlohmann::ordered_json out;
+using json_io::JsonWriter;
+
+void write_hit(JsonWriter& out, const SearchHit& hit) {
+    const Aid& aid = hit.aid;
+    out.begin_object();
     // The contract's leading fields first, then the rest of the record.
-    out["id"] = aid["id"];
-    if (aid.contains("slug")) out["slug"] = aid["slug"];
-    out["name"] = aid["name"];
-    out["score"] = std::round(hit.score * 1000.0) / 1000.0;
-    out["perimeter"] = aid["perimeter"];
-    if (!hit.perimeter_name.empty()) out["perimeter_name"] = hit.perimeter_name;
-    out["submission_deadline"] = aid["submission_deadline"];
-    for (auto& [key, value] : aid.items())
-        if (!out.contains(key)) out[key] = std::move(value);
-    out["snippet"] = hit.snippet;
+    out.key("id").string(aid.id);
+    if (!aid.slug.empty()) out.key("slug").string(aid.slug);
+    out.key("name").string(aid.name);
+    out.key("score").number(std::round(hit.score * 1000.0) / 1000.0);
+    out.key("perimeter").string(aid.perimeter);
+    if (!hit.perimeter_name.empty()) out.key("perimeter_name").string(hit.perimeter_name);
+    out.key("submission_deadline");
+    if (aid.submission_deadline) out.string(*aid.submission_deadline);
+    else out.null();
+    json_io::write_aid_members(out, aid, json_io::AidMembers::after_leading);
+    out.key("snippet").string(hit.snippet);
     if (hit.partial) {
-        out["partial"] = true;
-        out["missing"] = hit.missing;
+        out.key("partial").boolean(true);
+        out.key("missing").strings(hit.missing);
     }
     if (hit.why) {
-        nlohmann::ordered_json why;
-        why["perimeter"] = hit.why->perimeter;
-        why["filters"] = hit.why->filters;
-        why["matched"] = nlohmann::ordered_json::object();
-        for (const auto& [field, words] : hit.why->matched) why["matched"][field] = words;
-        out["why"] = std::move(why);
+        out.key("why").begin_object();
+        out.key("perimeter").string(hit.why->perimeter);
+        out.key("filters").strings(hit.why->filters);
+        out.key("matched").begin_object();
+        for (const auto& [field, words] : hit.why->matched) out.key(field).strings(words);
+        out.end_object();
+        out.end_object();
     }
-    return out;
+    out.end_object();
+}
+
+void write_commune(JsonWriter& out, const CommuneResolution& commune) {
+    out.begin_object();
+    out.key("code").string(commune.code);
+    out.key("name").string(commune.name);
+    out.key("department").begin_object();
+    out.key("code").string(commune.department.code);
+    out.key("name").string(commune.department.name);
+    out.end_object();
+    if (!commune.note.empty()) out.key("note").string(commune.note);
+    out.end_object();
 }
 
 }  // namespace
@@ -58,48 +76,62 @@ std::optional<Execution> parse_execution(const std::string& name) {
     return std::nullopt;
 }
 
-std::string to_json(const SearchHit& hit) { return hit_json(hit).dump(); }
+std::string to_json(const SearchHit& hit) {
+    std::string text;
+    JsonWriter out(text);
+    write_hit(out, hit);
+    return text;
+}
 
 std::string to_json(const SearchResponse& response) {
-    nlohmann::ordered_json out;
-    out["count"] = response.count;
+    std::string text;
+    text.reserve(2048 * (response.results.size() + 1));  // a hit with its description is one or two KB
+    JsonWriter out(text);
+    out.begin_object();
+    out.key("count").integer(response.count);
     // Only when there are partial matches: absent means none (a search without text has none).
-    if (response.partial_count > 0) out["partial_count"] = response.partial_count;
-    out["page"] = response.page;
-    out["size"] = response.size;
-    if (response.commune) out["commune"] = nlohmann::ordered_json::parse(to_json(*response.commune));
-    out["results"] = nlohmann::ordered_json::array();
-    for (const auto& hit : response.results) out["results"].push_back(hit_json(hit));
+    if (response.partial_count > 0) out.key("partial_count").integer(response.partial_count);
+    out.key("page").integer(response.page);
+    out.key("size").integer(response.size);
+    if (response.commune) {
+        out.key("commune");
+        write_commune(out, *response.commune);
+    }
+    out.key("results").begin_array();
+    for (const auto& hit : response.results) write_hit(out, hit);
+    out.end_array();
     if (response.facets) {
-        nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+        out.key("facets").begin_object();
         for (const auto& [name, counts] : *response.facets) {
-            facets[name] = nlohmann::ordered_json::object();
-            for (const auto& [value, count] : counts) facets[name][value] = count;
+            out.key(name).begin_object();
+            for (const auto& [value, count] : counts) out.key(value).integer(count);
+            out.end_object();
         }
-        out["facets"] = std::move(facets);
+        out.end_object();
     }
-    out["suggestion"] = response.suggestion ? nlohmann::ordered_json(*response.suggestion) : nullptr;
-    out["relaxed"] = response.relaxed;
-    out["missing"] = response.missing;
-    out["ignored"] = response.ignored;
-    if (!response.warnings.empty()) out["warnings"] = response.warnings;
+    out.key("suggestion");
+    if (response.suggestion) out.string(*response.suggestion);
+    else out.null();
+    out.key("relaxed").boolean(response.relaxed);
+    out.key("missing").strings(response.missing);
+    out.key("ignored").strings(response.ignored);
+    if (!response.warnings.empty()) out.key("warnings").strings(response.warnings);
     if (response.execution) {
-        nlohmann::ordered_json explain;
-        explain["executor"] = to_string(response.execution->used);
-        explain["requested"] = to_string(response.execution->requested);
-        if (!response.execution->fallback.empty()) explain["fallback"] = response.execution->fallback;
-        out["explain"] = std::move(explain);
+        out.key("explain").begin_object();
+        out.key("executor").string(to_string(response.execution->used));
+        out.key("requested").string(to_string(response.execution->requested));
+        if (!response.execution->fallback.empty()) out.key("fallback").string(response.execution->fallback);
+        out.end_object();
     }
-    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out.end_object();
+    return text;
 }
 
 std::string to_json(const CommuneResolution& commune) {
-    nlohmann::ordered_json out;
-    out["code"] = commune.code;
-    out["name"] = commune.name;
-    out["department"] = {{"code", commune.department.code}, {"name", commune.department.name}};
-    if (!commune.note.empty()) out["note"] = commune.note;
-    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string text;
+    JsonWriter out(text);
+    write_commune(out, commune);
+    return text;
 }
 
 std::string to_json(const CommuneProfile& profile) {

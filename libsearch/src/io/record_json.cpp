@@ -3,6 +3,7 @@
 #include <aides/errors.hpp>
 
 #include "analysis/text_utils.hpp"
+#include "io/json_writer.hpp"
 #include "model/dates.hpp"
 #include "model/vocabulary.hpp"
 
@@ -197,21 +198,21 @@ Aid aid_from_json(const json& object) {
     return aid;
 }
 
-nlohmann::ordered_json aid_to_json(const Aid& aid) {
-    nlohmann::ordered_json out;
+void write_aid_members(JsonWriter& out, const Aid& aid, AidMembers which) {
+    const bool leading = which == AidMembers::all;
     auto text = [&](const char* field, const std::string& value) {
-        if (!value.empty()) out[field] = value;
+        if (!value.empty()) out.key(field).string(value);
     };
     auto list = [&](const char* field, const std::vector<std::string>& value) {
-        if (!value.empty()) out[field] = value;
+        if (!value.empty()) out.key(field).strings(value);
     };
-    auto optional = [&](const char* field, const auto& value) {
-        if (value) out[field] = *value;
+    auto optional_integer = [&](const char* field, const auto& value) {
+        if (value) out.key(field).integer(*value);
     };
-    out["id"] = aid.id;
-    text("slug", aid.slug);
+    if (leading) out.key("id").string(aid.id);
+    if (leading) text("slug", aid.slug);
     text("url", aid.url);
-    out["name"] = aid.name;
+    if (leading) out.key("name").string(aid.name);
     text("name_initial", aid.name_initial);
     text("short_title", aid.short_title);
     text("description", aid.description);
@@ -226,26 +227,36 @@ nlohmann::ordered_json aid_to_json(const Aid& aid) {
     list("mobilization_steps", aid.mobilization_steps);
     list("destinations", aid.destinations);
     text("recurrence", aid.recurrence);
-    out["is_call_for_project"] = aid.is_call_for_project;
-    out["is_charged"] = aid.is_charged;
-    out["perimeter"] = aid.perimeter;
-    optional("start_date", aid.start_date);
-    optional("predeposit_date", aid.predeposit_date);
-    out["submission_deadline"] = aid.submission_deadline ? nlohmann::ordered_json(*aid.submission_deadline) : nullptr;
-    optional("subvention_rate_lower_bound", aid.subvention_rate_lower_bound);
-    optional("subvention_rate_upper_bound", aid.subvention_rate_upper_bound);
-    optional("loan_amount", aid.loan_amount);
-    optional("recoverable_advance_amount", aid.recoverable_advance_amount);
+    out.key("is_call_for_project").boolean(aid.is_call_for_project);
+    out.key("is_charged").boolean(aid.is_charged);
+    if (leading) out.key("perimeter").string(aid.perimeter);
+    if (aid.start_date) out.key("start_date").string(*aid.start_date);
+    if (aid.predeposit_date) out.key("predeposit_date").string(*aid.predeposit_date);
+    if (leading) {
+        out.key("submission_deadline");
+        if (aid.submission_deadline) out.string(*aid.submission_deadline);
+        else out.null();
+    }
+    optional_integer("subvention_rate_lower_bound", aid.subvention_rate_lower_bound);
+    optional_integer("subvention_rate_upper_bound", aid.subvention_rate_upper_bound);
+    optional_integer("loan_amount", aid.loan_amount);
+    optional_integer("recoverable_advance_amount", aid.recoverable_advance_amount);
     text("date_published", aid.date_published);
     text("date_updated", aid.date_updated);
-    out["status"] = aid.status;
-    optional("generic_aid", aid.generic_aid);
-    return out;
+    out.key("status").string(aid.status);
+    if (aid.generic_aid) out.key("generic_aid").string(*aid.generic_aid);
 }
 
 }  // namespace json_io
 
-std::string to_json(const Aid& aid) { return json_io::aid_to_json(aid).dump(); }
+std::string to_json(const Aid& aid) {
+    std::string out;
+    json_io::JsonWriter writer(out);
+    writer.begin_object();
+    json_io::write_aid_members(writer, aid);
+    writer.end_object();
+    return out;
+}
 
 Aid parse_aid(std::string_view json_object) {
     nlohmann::json object;

@@ -14,7 +14,16 @@ inline constexpr int max_depth = 16;                        // nesting of one re
 
 /** Builds an Aid from a parsed JSON object. @throws DataError with the field name. */
 Aid aid_from_json(const nlohmann::json& object);
-/** The canonical JSON object of an aid. */
-nlohmann::ordered_json aid_to_json(const Aid& aid);
+class JsonWriter;
+
+/** Which members of an aid write_aid_members() writes. */
+enum class AidMembers {
+    all,            ///< the whole canonical object
+    after_leading,  ///< all but `id`, `slug`, `name`, `perimeter` and `submission_deadline`, that a search hit writes first
+};
+
+/** Writes the members of the canonical JSON object of an aid (the braces are the caller's), in
+ *  the contract's order, empty optional fields omitted. */
+void write_aid_members(JsonWriter& out, const Aid& aid, AidMembers which = AidMembers::all);
 
 }  // namespace aides::json_io
