@@ -265,6 +265,16 @@ TEST(OutputJson, EveryByteAndEveryPairOfBytesAsNlohmann) {
     }
 }
 
+TEST(OutputJson, EveryByteAtEveryPlaceOfAPlainRunAsNlohmann) {
+    // Runs of plain ASCII are read eight bytes at a time: each byte at each offset of two words.
+    for (int a = 0; a < 256; ++a)
+        for (std::size_t at = 0; at < 17; ++at) {
+            std::string run = "abcdefghijklmnopq";
+            run[at] = static_cast<char>(a);
+            ASSERT_EQ(escaped(run), dumped(ojson(run))) << "byte " << a << " at " << at;
+        }
+}
+
 TEST(OutputJson, EveryCodePointAsNlohmann) {
     // Each code point, surrogates excepted (they have no UTF-8 form), in strings of 512.
     std::string batch;

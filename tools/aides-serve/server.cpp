@@ -190,7 +190,9 @@ int run_serve(const ServeParams& params, std::ostream& out, std::ostream& err) {
             res.set_header("Cache-Control", "no-store");
         }
         res.status = reply.status;
-        res.set_content(reply.body, reply.content_type);
+        // Moved, not copied (set_content copies): a page of results is tens of KB.
+        res.body = std::move(reply.body);
+        res.set_header("Content-Type", reply.content_type);
     });
 
     if (!params.web_dir.empty() && std::filesystem::is_directory(params.web_dir)) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstring>
 
 namespace aides::json_io {
 
@@ -52,6 +53,15 @@ long utf8_sequence(std::string_view text, std::size_t at) {
     return static_cast<long>(length);
 }
 
+// Whether none of the 8 bytes of `word` needs a look: none is a control character, `"`, `\`
+// or non-ASCII (the "has a byte less than n" bit trick, exact for n <= 128).
+bool plain_ascii(std::uint64_t word) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    auto has_zero_byte = [&](std::uint64_t x) { return (x - ones) & ~x & high; };
+    return ((word & high) | ((word - ones * 0x20) & ~word & high) | has_zero_byte(word ^ (ones * '"')) |
+            has_zero_byte(word ^ (ones * '\\'))) == 0;
+}
+
 }  // namespace
 
 void append_string(std::string& out, std::string_view text) {
@@ -60,6 +70,14 @@ void append_string(std::string& out, std::string_view text) {
     std::size_t copied = 0;  // text[copied, at) is kept as it is, appended in one go
     std::size_t at = 0;
     while (at < text.size()) {
+        // Eight bytes at a time through the plain runs: most of a description.
+        while (at + 8 <= text.size()) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + at, 8);
+            if (!plain_ascii(word)) break;
+            at += 8;
+        }
+        if (at >= text.size()) break;
         const auto c = static_cast<unsigned char>(text[at]);
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             ++at;
