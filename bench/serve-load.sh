@@ -7,12 +7,12 @@
 # RSS sampled every second (to see that memory stays flat).
 #
 #   bench/serve-load.sh BUILD_DIR [--count 100000] [--seconds 30] [--clients 16] [--threads 16] [--queries 5000]
-#                      [--server PATH]   (another aides-serve binary over the same index, to compare builds)
+#                      [--searches N] [--server PATH]   (another aides-serve binary over the same index, to compare builds)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$(cd "${1:?usage: bench/serve-load.sh BUILD_DIR [options]}" && pwd)"
 shift
-count=100000 seconds=30 clients=16 threads=16 queries=5000 server="$build/bin/aides-serve"
+count=100000 seconds=30 clients=16 threads=16 queries=5000 server="$build/bin/aides-serve" searches=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --count) count="$2"; shift 2 ;;
@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --queries) queries="$2"; shift 2 ;;
     --server) server="$(realpath "$2")"; shift 2 ;;
+    --searches) searches="$2"; shift 2 ;;
     *) echo "serve-load: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,13 +51,13 @@ fi
 
 # Appended to, so that emptying the log after the warm-up leaves no hole where it had written.
 : > "$work/access.log"
-"$server" --db "$index" --listen 127.0.0.1:0 --threads "$threads" > "$work/serve.out" 2>> "$work/access.log" &
+"$server" --db "$index" --listen 127.0.0.1:0 --threads "$threads" ${searches:+--searches "$searches"} > "$work/serve.out" 2>> "$work/access.log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q listening "$work/serve.out" && break; sleep 0.1; done
 url=$(awk '{print $3}' "$work/serve.out")
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
-echo "serve-load: $server, $count aids, $(wc -l < "$work/paths.txt") distinct queries, $clients clients, $threads threads, ${seconds}s, $(nproc) cores"
+echo "serve-load: $server, $count aids, $(wc -l < "$work/paths.txt") distinct queries, $clients clients, $threads threads, ${searches:-default} searches at once, ${seconds}s, $(nproc) cores"
 echo "serve-load: RSS before warm-up: $(rss) kB"
 wrk -t2 -c"$clients" -d5s -s "$work/paths.lua" "$url" > /dev/null  # warm-up: caches filled
 echo "serve-load: RSS after warm-up: $(rss) kB"

@@ -5,7 +5,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
 #include "api.hpp"
+#include "fifo_slots.hpp"
 #include "options.hpp"
 #include "test_support.hpp"
 
@@ -129,8 +135,66 @@ TEST(ServeOptions, ListenThreadsAndBounds) {
     EXPECT_THROW(parse({"--db", "idx", "--listen", "localhost"}), UsageError);
     EXPECT_THROW(parse({"--db", "idx", "--listen", ":70000"}), UsageError);
     EXPECT_THROW(parse({"--db", "idx", "--threads", "0"}), UsageError);
+    EXPECT_EQ(defaults.searches, 0);  // as many as threads
+    EXPECT_EQ(parse({"--db", "idx", "--searches", "2"}).searches, 2);
+    EXPECT_THROW(parse({"--db", "idx", "--searches", "-1"}), UsageError);
+    EXPECT_THROW(parse({"--db", "idx", "--searches", "1025"}), UsageError);
     EXPECT_THROW(parse({"--db", "idx", "--bogus"}), UsageError);
     EXPECT_TRUE(parse({"--help"}).help);
+}
+
+// --searches: never more holders than slots, and admitted in the order they asked.
+TEST(FifoSlots, BoundsHoldersAndAdmitsInOrder) {
+    constexpr int slots = 2, workers = 8, rounds = 50;
+    FifoSlots gate(slots);
+    std::mutex mutex;
+    int holding = 0, most = 0;
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w)
+        threads.emplace_back([&] {
+            for (int r = 0; r < rounds; ++r) {
+                FifoSlot slot(gate);
+                {
+                    std::lock_guard lock(mutex);
+                    most = std::max(most, ++holding);
+                }
+                std::this_thread::yield();
+                std::lock_guard lock(mutex);
+                --holding;
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_LE(most, slots);
+    EXPECT_GE(most, 1);
+
+    // One slot held here: two threads that ask one after the other get it in that order.
+    FifoSlots one(1);
+    std::vector<int> order;
+    std::atomic<int> asked = 0;
+    std::thread first, second;
+    {
+        FifoSlot held(one);
+        first = std::thread([&] {
+            asked = 1;
+            FifoSlot slot(one);
+            std::lock_guard lock(mutex);
+            order.push_back(1);
+        });
+        while (asked < 1) std::this_thread::yield();
+        // Bounded wait until the first is queued (its ticket taken): at most 2 s.
+        for (int i = 0; i < 2000 && one.waiting() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        EXPECT_EQ(one.waiting(), 1u);
+        second = std::thread([&] {
+            FifoSlot slot(one);
+            std::lock_guard lock(mutex);
+            order.push_back(2);
+        });
+        for (int i = 0; i < 2000 && one.waiting() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        EXPECT_EQ(one.waiting(), 2u);
+    }
+    first.join();
+    second.join();
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
 }
 
 }  // namespace

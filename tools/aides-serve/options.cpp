@@ -25,6 +25,8 @@ po::options_description describe() {
          "worker threads, 1 to 1024; each serves one connection at a time (kept alive 5 s idle)")
         ("max-pending", po::value<int>()->default_value(64)->value_name("N"),
          "connections waiting for a worker, 1 to 65536; more are answered 503 at once")
+        ("searches", po::value<int>()->default_value(0)->value_name("N"),
+         "API requests answered at once, 0 to 1024 (0: as many as threads); the others wait their turn, first come first served")
         ("timeout", po::value<int>()->default_value(5)->value_name("S"), "seconds to read a request or write an answer, 1 to 300")
         ("web", po::value<std::string>()->default_value(AIDES_SERVE_WEB_DIR)->value_name("DIR"),
          "the search page's files, served at /; empty: no page")
@@ -76,6 +78,7 @@ ServeParams parse_serve_args(int argc, const char* const* argv) {
     params.port = std::stoi(port);
     params.threads = bounded(vm, "threads", 1, 1024);
     params.max_pending = bounded(vm, "max-pending", 1, 65536);
+    params.searches = bounded(vm, "searches", 0, 1024);
     params.timeout_seconds = bounded(vm, "timeout", 1, 300);
     params.web_dir = vm["web"].as<std::string>();
     params.dsfr_dir = vm["dsfr"].as<std::string>();

@@ -11,6 +11,7 @@ struct ServeParams {
     int port = 8080;              ///< 0: a free port, printed on stdout
     int threads = 16;             ///< worker threads; each holds one open connection at a time
     int max_pending = 64;         ///< connections waiting for a worker; beyond: 503 at once
+    int searches = 0;             ///< API requests answered at once, the others wait their turn; 0: `threads`
     int timeout_seconds = 5;      ///< socket read and write time limit per request
     std::string web_dir;          ///< the search page (web/); empty: none served
     std::string dsfr_dir;         ///< the DSFR's dist/ (scripts/fetch-dsfr.sh); empty: none

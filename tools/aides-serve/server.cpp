@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "api.hpp"
+#include "fifo_slots.hpp"
 #include "options.hpp"
 
 namespace aides::serve {
@@ -127,6 +128,7 @@ int run_serve(const ServeParams& params, std::ostream& out, std::ostream& err) {
 
     Api api(params.db, params.portals_dir);  // from main: IndexError exit 1, a bad portal file (UsageError) exit 2
     std::mutex log_mutex;
+    FifoSlots search_slots(static_cast<std::size_t>(params.searches > 0 ? params.searches : params.threads));
 
     httplib::Server server;
     server.new_task_queue = [&] {
@@ -178,7 +180,13 @@ int run_serve(const ServeParams& params, std::ostream& out, std::ostream& err) {
         } catch (const Error&) {
             etag.clear();  // unreadable index: the answer below says so
         }
-        Reply reply = api.handle(req.path, Params(req.params.begin(), req.params.end()), base_url_of(req, params));
+        Params query(req.params.begin(), req.params.end());
+        std::string base_url = base_url_of(req, params);
+        Reply reply;
+        {
+            FifoSlot slot(search_slots);  // --searches: the others wait their turn
+            reply = api.handle(req.path, query, base_url);
+        }
         if (reply.cacheable && !etag.empty()) {
             res.set_header("ETag", etag);
             res.set_header("Cache-Control", "public, max-age=60");
