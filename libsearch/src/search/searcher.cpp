@@ -753,7 +753,7 @@ std::vector<PartialHit> Searcher::Impl::partial_matches(const SearchPlan& plan, 
     if (match.excluded) full.unite(*match.excluded);
     auto docs_of = [&](const Expr& unit) -> std::shared_ptr<const DocSet> {
         if (match.filter_set)
-            if (auto set = filter_cache.resolve(unit, db)) {
+            if (auto set = filter_cache.resolve(unit, db, false, /*phrases=*/true)) {
                 auto within = std::make_shared<DocSet>(*set);
                 within->intersect(*match.filter_set);
                 return within;
