@@ -566,9 +566,7 @@ Index Index::open(const std::string& dir, const IndexOptions& options) {
             for (const auto& name : catalogue.geography.adhoc_names())
                 geography.add_adhoc(name, catalogue.geography.adhoc_members(name));
             catalogue.geography = std::move(geography);
-            // Stored plain: a search process reads it at each start, and unpacking 2 MB took 5-8 ms of a
-            // one-shot search's 60 (docs/benchmarks.md, issue 23); older packed indexes still read.
-            pending.emplace_back(schema::meta_geography, catalogue.geography.serialize());
+            pending.emplace_back(schema::meta_geography, store::packed(catalogue.geography.serialize()));
         }
     }
     if (!options.taxonomy_path.empty() || fresh) {

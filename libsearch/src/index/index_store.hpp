@@ -53,12 +53,10 @@ Catalogue load_catalogue(const Xapian::Database& db, const std::string& dir, con
 /** Adds the ad-hoc lists stored in the index to `geography`. */
 void load_adhoc(const Xapian::Database& db, Geography& geography);
 
-/** Metadata text zlib-compressed behind a marker, as indexes stored the geography (2 MB as text,
- *  a quarter of that packed) before issue 23: new indexes store it plain, since unpacking it was
- *  a tenth of the start-up of a process that searches once. Kept to write such indexes in tests. */
+/** Metadata text as stored: zlib-compressed behind a marker (the geography, 2 MB as text, is a
+ *  quarter of that; unpacking it costs a one-shot search 5-8 ms, see docs/benchmarks.md). */
 std::string packed(std::string_view text);
-/** The text of stored metadata: unpacked, or as is when it was stored plain (the indexes before
- *  the packing and those since issue 23).
+/** The text of stored metadata: unpacked, or as is (moved) when it was stored plain (older indexes).
  *  Throws IndexError naming `dir` and `what` when it cannot be unpacked. */
 std::string unpacked(std::string stored, const std::string& dir, const char* what);
 
