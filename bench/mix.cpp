@@ -352,14 +352,27 @@ json soak(const SoakOptions& options) {
     json rows = json::array();
     std::vector<double> block;
     std::size_t zero = 0;
+    // The tail, named: the slowest queries of the whole run, to say what the p99 is made of.
+    constexpr std::size_t slowest_kept = 25;
+    std::vector<std::pair<double, json>> slowest;
     auto start = Clock::now();
     for (std::size_t i = 1; i <= options.queries; ++i) {
         QuerySpec q = traffic.next();
         q.klass = "distinct";
         auto t = Clock::now();
         Outcome outcome = engine->search(q);
-        block.push_back(seconds_since(t) * 1000);
+        const double ms = seconds_since(t) * 1000;
+        block.push_back(ms);
         zero += outcome.count == 0;
+        if (slowest.size() < slowest_kept || ms > slowest.front().first) {
+            auto later = [](const auto& a, const auto& b) { return a.first > b.first; };  // a min-heap on ms
+            if (slowest.size() == slowest_kept) {
+                std::pop_heap(slowest.begin(), slowest.end(), later);
+                slowest.pop_back();
+            }
+            slowest.emplace_back(ms, json{{"ms", ms}, {"text", q.text}, {"commune", q.commune}, {"audiences", q.audiences}, {"count", outcome.count}});
+            std::push_heap(slowest.begin(), slowest.end(), later);
+        }
         if (i % options.every == 0 || i == options.queries) {
             std::sort(block.begin(), block.end());
             auto at = [&](double p) { return block[std::min(block.size() - 1, static_cast<std::size_t>(p * static_cast<double>(block.size())))]; };
@@ -370,8 +383,11 @@ json soak(const SoakOptions& options) {
             zero = 0;
         }
     }
+    std::sort(slowest.begin(), slowest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    json tail = json::array();
+    for (auto& [ms, query] : slowest) tail.push_back(std::move(query));
     return {{"queries", options.queries}, {"every", options.every}, {"snippets", options.snippets}, {"titles", titles.size()},
-            {"docs", db.get_doccount()}, {"rows", rows}};
+            {"docs", db.get_doccount()}, {"rows", rows}, {"slowest", tail}};
 }
 
 }  // namespace bench

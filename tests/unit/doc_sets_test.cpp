@@ -245,6 +245,30 @@ TEST(FilterCache, ResolvesWholeQueriesOnlyAndAsXapian) {
     EXPECT_EQ(members(*second), xapian_matches(db, both.to_query()));
 }
 
+TEST(FilterCache, ResolvesPhrasesWhenAskedOnTheirSecondUse) {
+    SmallIndex index(2000);
+    Xapian::Database db = index.open();
+    FilterCache cache;
+    for (const E& query : sample_filters()) {
+        const Docids expected = xapian_matches(db, query.to_query());
+        for (int use = 1; use <= 3; ++use) {
+            SCOPED_TRACE(query.key() + ", use " + std::to_string(use));
+            std::shared_ptr<const DocSet> set = cache.resolve(query, db, false, /*phrases=*/true);
+            if (set) {
+                EXPECT_EQ(members(*set), expected);
+            }
+            if (use >= 2) {
+                EXPECT_TRUE(set) << "every query, phrases included, is read by its second use";
+            }
+        }
+    }
+    // The phrases kept for one caller leave the others' answers as they were.
+    const E phrase = E::phrase({t("first"), t("second")}, 2);
+    ASSERT_FALSE(xapian_matches(db, phrase.to_query()).empty()) << "the fixture has the phrase";
+    EXPECT_FALSE(cache.resolve(phrase, db)) << "without `phrases`, still Xapian's";
+    EXPECT_FALSE(cache.prepare(phrase, db).whole);
+}
+
 TEST(FilterCache, ForgetsWhatItHeldWhenTheIndexChanges) {
     SmallIndex index(1000);
     FilterCache cache;

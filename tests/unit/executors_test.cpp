@@ -75,11 +75,10 @@ TEST_F(Executors, WhatMemoryCannotRunFallsBackToXapianAndSaysWhy) {
         SearchRequest request;
         const char* reason;
     };
-    SearchRequest phrase = request("\"maison de santé\"", Execution::memory);
     SearchRequest like = request("", Execution::memory);
     like.like = searcher.search(request("vélo", Execution::xapian)).results.at(0).aid.id;
     SearchRequest stopwords = request("le de la", Execution::memory);
-    for (const Case& c : {Case{phrase, "phrase"}, Case{like, "--like"}, Case{stopwords, "stopwords"}}) {
+    for (const Case& c : {Case{like, "--like"}, Case{stopwords, "stopwords"}}) {
         SCOPED_TRACE(c.request.text + c.request.like);
         SearchResponse response = searcher.search(c.request);
         ASSERT_TRUE(response.execution);
@@ -94,6 +93,28 @@ TEST_F(Executors, WhatMemoryCannotRunFallsBackToXapianAndSaysWhy) {
     SearchResponse response = searcher.search(quiet);
     EXPECT_FALSE(response.execution);
     EXPECT_FALSE(nlohmann::json::parse(to_json(response)).contains("explain"));
+}
+
+// A phrase's documents are read once (by Xapian, over the whole index) and kept: then memory
+// weighs it as Xapian 1.4 does, the AND of its words where they stand together.
+TEST_F(Executors, APhraseRunsInMemoryOnceItsDocumentsAreRead) {
+    Searcher searcher(dir_->str("idx"));
+    for (const char* text : {"\"maison de santé\"", "\"maison de santé\" rénovation", "maison de santé, vélo"}) {
+        SCOPED_TRACE(text);
+        SearchRequest phrase = request(text, Execution::memory);
+        SearchResponse response = searcher.search(phrase);
+        ASSERT_TRUE(response.execution);
+        EXPECT_EQ(response.execution->used, Execution::memory) << response.execution->fallback;
+        EXPECT_GT(response.count, 0u);
+        EXPECT_EQ(test::compare_executors(searcher, phrase), std::vector<std::string>{});
+    }
+    // Automatic: Xapian's the first time, memory from the phrase's second use.
+    SearchResponse first = searcher.search(request("\"centre de santé\"", Execution::automatic));
+    SearchResponse later = searcher.search(request("\"centre de santé\"", Execution::automatic));
+    ASSERT_TRUE(first.execution && later.execution);
+    EXPECT_EQ(first.execution->used, Execution::xapian);
+    EXPECT_EQ(later.execution->used, Execution::memory) << later.execution->fallback;
+    EXPECT_EQ(test::executor_differences(first, later), std::vector<std::string>{});
 }
 
 // The harness compares what it says it compares: each kind of difference is seen.

@@ -250,7 +250,9 @@ TEST_F(Features, WithoutSnippetsAPageIsTheSameSaveItsExtracts) {
         for (std::size_t i = 0; i < with.results.size(); ++i) {
             EXPECT_EQ(without.results[i].aid.id, with.results[i].aid.id) << text;
             EXPECT_EQ(without.results[i].aid.description, with.results[i].aid.description) << text;
-            EXPECT_EQ(without.results[i].score, with.results[i].score) << text;
+            // The second search may be answered in memory from the lists the first read: the
+            // same weights, added in another order (their last bits may differ).
+            EXPECT_DOUBLE_EQ(without.results[i].score, with.results[i].score) << text;
             EXPECT_FALSE(with.results[i].snippet.empty()) << text << " " << with.results[i].aid.id;
             EXPECT_TRUE(without.results[i].snippet.empty()) << text << " " << without.results[i].aid.id;
         }

@@ -377,8 +377,9 @@ std::shared_ptr<const DocSet> Searcher::Impl::relax(const SearchPlan& plan, Matc
             in_memory = false;
             match.fall_back("the text has more than " + std::to_string(max_terms_in_memory) + " terms");
         }
-        std::shared_ptr<const DocSet> full_set = in_memory ? filter_cache.resolve(full, context.db, match.eager()) : nullptr;
-        if (in_memory && !full_set) match.fall_back(full.has_phrase() ? "the text has a phrase (positions are Xapian's)" : "the text's lists are not in memory");
+        std::shared_ptr<const DocSet> full_set =
+            in_memory ? filter_cache.resolve(full, context.db, match.eager(), /*phrases=*/true) : nullptr;
+        if (in_memory && !full_set) match.fall_back("the text's lists are not in memory (a list or phrase is read on its second use)");
         in_memory = full_set != nullptr;
         // Not strict: a group is never relaxed, its partial matches follow the full ones instead.
         if (!plan.strict || n < 2 || (full_set ? full_set->count_common(*filter_set) > 0 : matches(full))) {
@@ -753,7 +754,7 @@ std::vector<PartialHit> Searcher::Impl::partial_matches(const SearchPlan& plan, 
     if (match.excluded) full.unite(*match.excluded);
     auto docs_of = [&](const Expr& unit) -> std::shared_ptr<const DocSet> {
         if (match.filter_set)
-            if (auto set = filter_cache.resolve(unit, db)) {
+            if (auto set = filter_cache.resolve(unit, db, false, /*phrases=*/true)) {
                 auto within = std::make_shared<DocSet>(*set);
                 within->intersect(*match.filter_set);
                 return within;

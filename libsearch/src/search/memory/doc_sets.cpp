@@ -326,7 +326,7 @@ std::shared_ptr<const DocLengths> FilterCache::lengths(const Xapian::Database& d
 }
 
 FilterCache::Part FilterCache::evaluate(const plan::Expr& expr, const Xapian::Database& db, const store::Revision& revision,
-                                        bool whole_only, bool eager) {
+                                        bool whole_only, bool eager, bool phrases) {
     using Op = plan::Expr::Op;
     // Posting lists this short are read on the spot: cheaper than any bookkeeping.
     const Xapian::doccount short_list = db.get_lastdocid() / 1024 + 16;
@@ -345,10 +345,14 @@ FilterCache::Part FilterCache::evaluate(const plan::Expr& expr, const Xapian::Da
             return {leaf(term, revision, read, [&] { return db.get_termfreq(term) <= short_list; }, eager), expr};
         }
         case Op::scale: {  // the same documents, weighted otherwise
-            Part only = evaluate(expr.parts().front(), db, revision, whole_only, eager);
+            Part only = evaluate(expr.parts().front(), db, revision, whole_only, eager, phrases);
             return {only.set, expr};
         }
-        case Op::phrase: return {nullptr, expr};  // positions: Xapian's, within the filter
+        case Op::phrase:
+            // Positions: Xapian's, within the filter; or over the whole index once, when asked.
+            if (!phrases) return {nullptr, expr};
+            return {leaf(std::string(1, '\2') + expr.key(), revision, [&] { return DocSet::of_query(db, expr.to_query()); }, {}, eager),
+                    expr};
         case Op::source: return {nullptr, expr};  // another executor's
         case Op::and_:
         case Op::filter:
@@ -358,7 +362,7 @@ FilterCache::Part FilterCache::evaluate(const plan::Expr& expr, const Xapian::Da
         case Op::and_not: {
             std::vector<Part> parts;
             // Every part is evaluated, even after one is left to Xapian: each counts its use.
-            for (const plan::Expr& part : expr.parts()) parts.push_back(evaluate(part, db, revision, whole_only, eager));
+            for (const plan::Expr& part : expr.parts()) parts.push_back(evaluate(part, db, revision, whole_only, eager, phrases));
             const Op op = expr.op();
             bool all_resolved = std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.set != nullptr; });
             if (whole_only && !all_resolved) return {nullptr, expr};
@@ -422,13 +426,13 @@ FilterCache::Prepared FilterCache::prepare(const plan::Expr& filter, const Xapia
     return {part.expr, nullptr};
 }
 
-std::shared_ptr<const DocSet> FilterCache::resolve(const plan::Expr& expr, const Xapian::Database& db, bool eager) {
+std::shared_ptr<const DocSet> FilterCache::resolve(const plan::Expr& expr, const Xapian::Database& db, bool eager, bool phrases) {
     const store::Revision revision = store::Revision::of(db);
     {
         std::lock_guard lock(mutex_);
         sync(revision, db.get_lastdocid());
     }
-    return evaluate(expr, db, revision, true, eager).set;
+    return evaluate(expr, db, revision, true, eager, phrases).set;
 }
 
 std::uint64_t FilterCache::remembered(const std::string& key, const Xapian::Database& db, const std::function<std::uint64_t()>& compute) {

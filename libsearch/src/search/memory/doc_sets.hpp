@@ -193,8 +193,12 @@ class FilterCache {
      *  combining the parts that are. A text query
      *  too: synonyms, scaled weights and optional parts read as Xapian matches them; phrases
      *  are left to Xapian (checking positions over the whole index, not within a filter, could
-     *  cost a pass over every document holding the words). */
-    std::shared_ptr<const DocSet> resolve(const plan::Expr& expr, const Xapian::Database& db, bool eager = false);
+     *  cost a pass over every document holding the words), unless `phrases`: then a phrase is
+     *  matched by Xapian over the whole index on its second use and kept, for callers that ask
+     *  the same phrases again and again (the partial matches' units, whose concepts are the
+     *  dictionary's). */
+    std::shared_ptr<const DocSet> resolve(const plan::Expr& expr, const Xapian::Database& db, bool eager = false,
+                                          bool phrases = false);
 
     /** The sort keys of `slot`, read on the second request for them; null before, or when the
      *  slot's values cannot be ordered as keys. */
@@ -232,8 +236,9 @@ class FilterCache {
         plan::Expr expr;
     };
     // `whole_only`: nothing combined when a part is left to Xapian (resolve()), rather than the
-    // others combined into a posting source (prepare()).
-    Part evaluate(const plan::Expr& expr, const Xapian::Database& db, const store::Revision& revision, bool whole_only, bool eager);
+    // others combined into a posting source (prepare()). `phrases`: as resolve() says.
+    Part evaluate(const plan::Expr& expr, const Xapian::Database& db, const store::Revision& revision, bool whole_only, bool eager,
+                  bool phrases = false);
     /** The set of `key`: the cached one; or read now when `is_short` says its posting list is
      *  short (never kept); or null on its first use, left to Xapian's matcher. */
     std::shared_ptr<const DocSet> leaf(const std::string& key, const store::Revision& revision, const std::function<DocSet()>& read,

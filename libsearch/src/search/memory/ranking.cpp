@@ -103,9 +103,21 @@ class Scorer {
                 }
                 return add(std::move(node));
             }
+            case Op::phrase: {
+                // Xapian 1.4 weighs a phrase as the AND of its words, for the documents where
+                // they stand together: the set the filter cache read (null: left to Xapian).
+                Node node{Kind::phrase};
+                node.set = cache_.resolve(expr, db_, false, /*phrases=*/true);
+                if (!node.set) return std::nullopt;
+                for (const plan::Expr& part : expr.parts()) {
+                    auto compiled = compile(part, factor);
+                    if (!compiled) return std::nullopt;
+                    node.parts.push_back(*compiled);
+                }
+                return add(std::move(node));
+            }
             case Op::all:
             case Op::value_range:
-            case Op::phrase:
             case Op::source: return std::nullopt;  // not modelled: Xapian's
         }
         return std::nullopt;
@@ -162,6 +174,9 @@ class Scorer {
                 if (found) weight += greatest;
                 return found;
             }
+            case Kind::phrase:
+                if (!node.set->contains(did)) return false;
+                [[fallthrough]];
             case Kind::all: {
                 double sum = 0;
                 for (std::size_t part : node.parts) {
@@ -216,6 +231,17 @@ class Scorer {
                 wdf += sum;
                 return true;
             }
+            case Kind::phrase: {  // Xapian 1.4's estimate: the least wdf of its words
+                if (!node.set->contains(did)) return false;
+                Xapian::termcount least = 0;
+                for (std::size_t i = 0; i < node.parts.size(); ++i) {
+                    Xapian::termcount w = 0;
+                    if (!frequency(node.parts[i], did, w)) return false;
+                    least = i == 0 ? w : std::min(least, w);
+                }
+                wdf += least;
+                return true;
+            }
             case Kind::but: {
                 Xapian::termcount w = 0;
                 if (!frequency(node.parts.front(), did, w)) return false;
@@ -231,12 +257,13 @@ class Scorer {
     }
 
   private:
-    enum class Kind { term, synonym, all, any, max, but, nothing };
+    enum class Kind { term, synonym, all, any, max, but, phrase, nothing };
     struct Node {
         Kind kind;
         std::vector<std::size_t> parts;  // nodes; a term's cursor
         double factor = 1;               // a term's, until open()
         double termweight = 0;
+        std::shared_ptr<const DocSet> set;  // a phrase's documents
     };
 
     std::size_t add(Node node) {
