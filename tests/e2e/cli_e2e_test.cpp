@@ -269,10 +269,14 @@ TEST_F(Cli, ExplainNamesTheExecutorThatAnswered) {
     EXPECT_GT(by["xapian"]["count"], 0);
     EXPECT_EQ(by["memory"], by["xapian"]);
     EXPECT_EQ(by["auto"], by["xapian"]);
-    // A phrase is Xapian's: memory falls back, and says why.
+    // A phrase runs in memory when asked (its documents read at once); what memory cannot run
+    // (`--like`, Xapian's expansion of an aid) falls back to Xapian, and says why.
     json phrase = search_json({"--commune", "29103", "\"centre-bourg\"", "--explain", "--executor", "memory", "--today", kToday, "--format", "json"});
-    EXPECT_EQ(phrase["explain"]["executor"], "xapian");
-    EXPECT_NE(phrase["explain"]["fallback"].get<std::string>().find("phrase"), std::string::npos) << phrase["explain"];
+    EXPECT_EQ(phrase["explain"]["executor"], "memory") << phrase["explain"];
+    const std::string aid = by["xapian"]["results"][0]["id"];
+    json like = search_json({"--commune", "29103", "--like", aid, "--explain", "--executor", "memory", "--today", kToday, "--format", "json"});
+    EXPECT_EQ(like["explain"]["executor"], "xapian");
+    EXPECT_NE(like["explain"]["fallback"].get<std::string>().find("--like"), std::string::npos) << like["explain"];
     // Without --explain, no report.
     EXPECT_FALSE(search_json({"--commune", "29103", "habitat", "--executor", "memory", "--today", kToday, "--format", "json"}).contains("explain"));
 }

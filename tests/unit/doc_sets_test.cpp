@@ -221,19 +221,28 @@ TEST(FilterCache, ResolvesOnTheSecondUseAndAnswersAsXapian) {
 TEST(FilterCache, ResolvesWholeQueriesOnlyAndAsXapian) {
     SmallIndex index(2000);
     Xapian::Database db = index.open();
-    FilterCache cache;
-    for (const E& query : sample_filters()) {
-        const Docids expected = xapian_matches(db, query.to_query());
-        for (int use = 1; use <= 3; ++use) {
-            SCOPED_TRACE(query.key() + ", use " + std::to_string(use));
-            std::shared_ptr<const DocSet> set = cache.resolve(query, db);
-            if (set) {
-                EXPECT_EQ(members(*set), expected);
-            }
-            if (use >= 2) {
-                EXPECT_EQ(set != nullptr, !query.has_phrase()) << "a phrase is Xapian's; every other query is read by its second use";
+    // Without `phrases` a phrase is Xapian's; with it, read by its second use as the rest.
+    for (bool phrases : {false, true}) {
+        FilterCache cache;
+        for (const E& query : sample_filters()) {
+            const Docids expected = xapian_matches(db, query.to_query());
+            for (int use = 1; use <= 3; ++use) {
+                SCOPED_TRACE(query.key() + ", use " + std::to_string(use) + (phrases ? ", phrases" : ""));
+                std::shared_ptr<const DocSet> set = cache.resolve(query, db, false, phrases);
+                if (set) {
+                    EXPECT_EQ(members(*set), expected);
+                }
+                if (use >= 2) {
+                    EXPECT_EQ(set != nullptr, phrases || !query.has_phrase()) << "every query is read by its second use";
+                }
             }
         }
+        if (!phrases) continue;
+        // The phrases kept for one caller leave the others' answers as they were.
+        const E phrase = E::phrase({t("first"), t("second")}, 2);
+        ASSERT_FALSE(xapian_matches(db, phrase.to_query()).empty()) << "the fixture has the phrase";
+        EXPECT_FALSE(cache.resolve(phrase, db)) << "without `phrases`, still Xapian's";
+        EXPECT_FALSE(cache.prepare(phrase, db).whole);
     }
     // A part left to Xapian leaves the whole to it, and every part counts its use all the same:
     // the second search has them all.
@@ -243,30 +252,6 @@ TEST(FilterCache, ResolvesWholeQueriesOnlyAndAsXapian) {
     std::shared_ptr<const DocSet> second = fresh.resolve(both, db);
     ASSERT_TRUE(second);
     EXPECT_EQ(members(*second), xapian_matches(db, both.to_query()));
-}
-
-TEST(FilterCache, ResolvesPhrasesWhenAskedOnTheirSecondUse) {
-    SmallIndex index(2000);
-    Xapian::Database db = index.open();
-    FilterCache cache;
-    for (const E& query : sample_filters()) {
-        const Docids expected = xapian_matches(db, query.to_query());
-        for (int use = 1; use <= 3; ++use) {
-            SCOPED_TRACE(query.key() + ", use " + std::to_string(use));
-            std::shared_ptr<const DocSet> set = cache.resolve(query, db, false, /*phrases=*/true);
-            if (set) {
-                EXPECT_EQ(members(*set), expected);
-            }
-            if (use >= 2) {
-                EXPECT_TRUE(set) << "every query, phrases included, is read by its second use";
-            }
-        }
-    }
-    // The phrases kept for one caller leave the others' answers as they were.
-    const E phrase = E::phrase({t("first"), t("second")}, 2);
-    ASSERT_FALSE(xapian_matches(db, phrase.to_query()).empty()) << "the fixture has the phrase";
-    EXPECT_FALSE(cache.resolve(phrase, db)) << "without `phrases`, still Xapian's";
-    EXPECT_FALSE(cache.prepare(phrase, db).whole);
 }
 
 TEST(FilterCache, ForgetsWhatItHeldWhenTheIndexChanges) {

@@ -1,6 +1,6 @@
 // What an index holds besides the aids (index/index_store): the geography is stored packed, and
 // an index that stored it as plain text (before) reads the same; the spelling dictionary counts
-// every word of the aids' text.
+// every word of the aids' text, the same whether the aids come in one transaction or in many.
 #include "test_support.hpp"
 
 #include <aides/errors.hpp>
@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -66,6 +67,11 @@ TEST(PackedMetadata, AnIndexStoresItsGeographyPackedAndReadsAnOlderPlainOne) {
     auto same_geography = [&](const Searcher& searcher) {
         EXPECT_EQ(searcher.geography().commune_count(), national.commune_count());
         EXPECT_EQ(searcher.profile("29103").perimeters, national.profile("29103")->perimeters);
+        // Names and postcodes, whose look-ups are built each on its own when first needed.
+        EXPECT_EQ(searcher.geography().resolve("Landerneau").code, "29103");
+        const std::vector<std::string> postcode = searcher.geography().find_communes("29800");
+        EXPECT_EQ(postcode, national.find_communes("29800"));
+        EXPECT_NE(std::find(postcode.begin(), postcode.end(), "29103"), postcode.end());
     };
     same_geography(Searcher(db_dir));
     {
@@ -98,6 +104,78 @@ TEST(Spelling, CountsEveryWordOfTheTextAsOftenAsItOccurs) {
     for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) stored[*it] = it.get_termfreq();
     ASSERT_GT(expected.size(), 1000u);
     EXPECT_EQ(stored, expected);
+}
+
+namespace {
+// Everything a search can read of an index: each document's terms (wdf, positions), values and
+// record, every term's frequencies, and the spelling dictionary with its counts.
+std::vector<std::string> index_content(const std::string& dir) {
+    Xapian::Database db(dir);
+    std::vector<std::string> out;
+    out.push_back("documents " + std::to_string(db.get_doccount()) + " length " + std::to_string(db.get_total_length()));
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+        Xapian::Document doc = db.get_document(*it);
+        out.push_back("doc " + std::to_string(*it) + " record " + doc.get_data());
+        for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+            std::string line = "  " + *term + " wdf " + std::to_string(term.get_wdf()) + " at";
+            for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos) line += " " + std::to_string(*pos);
+            out.push_back(line);
+        }
+        for (auto value = doc.values_begin(); value != doc.values_end(); ++value)
+            out.push_back("  value " + std::to_string(value.get_valueno()) + " " + *value);
+    }
+    for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term)
+        out.push_back("term " + *term + " " + std::to_string(term.get_termfreq()) + " " + std::to_string(db.get_collection_freq(*term)));
+    for (auto word = db.spellings_begin(); word != db.spellings_end(); ++word)
+        out.push_back("spelling " + *word + " " + std::to_string(word.get_termfreq()));
+    return out;
+}
+}  // namespace
+
+TEST(Spelling, OneTransactionGivesTheIndexAndAnswersOfOneCommitPerAid) {
+    // The indexer adds the spelling words once per transaction, with their summed counts
+    // (issue 23). An index made one aid per transaction, where each aid's words reach Xapian
+    // with that aid (as every aid's did before), must read the same to a search: same
+    // documents, terms, spelling counts, and the same answers and suggestions.
+    test::TempDir dir;
+    const std::string bulk = dir.str("bulk"), each = dir.str("each");
+    test::build_index(bulk, {test::corpus("aides.jsonl")});
+    {
+        IndexOptions options;
+        options.geography_path = test::geography_file();
+        Index index = Index::open(each, options);
+        const std::vector<nlohmann::json> records = test::read_jsonl(test::corpus("aides.jsonl"));
+        ASSERT_GT(records.size(), 100u);
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            const std::string one = dir.str("aid-" + std::to_string(i) + ".jsonl");
+            test::write_file(one, records[i].dump() + "\n");
+            IngestReport report = index.ingest({one}, {});
+            ASSERT_TRUE(report.committed) << i;
+        }
+    }
+    const std::vector<std::string> expected = index_content(each), actual = index_content(bulk);
+    ASSERT_GT(std::count_if(expected.begin(), expected.end(), [](const std::string& line) { return line.rfind("spelling ", 0) == 0; }), 1000);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "line " << i;
+
+    const Searcher one_per_aid(each), one_transaction(bulk);
+    std::size_t suggested = 0, found = 0;
+    for (const char* text : {"mediateque", "renovation energetique", "eclairrage public", "velo piscine", "batimens communaux",
+                             "friche", "\"maison de sante\"", "assainisement"}) {
+        for (const char* commune : {"", "29103"}) {
+            SearchRequest request;
+            request.text = text;
+            request.commune = commune;
+            request.today = "2026-03-02";
+            request.facets = true;
+            SearchResponse expected_answer = test::search(one_per_aid, request), answer = test::search(one_transaction, request);
+            EXPECT_EQ(to_json(answer), to_json(expected_answer)) << text << " @" << commune;
+            suggested += answer.suggestion.has_value();
+            found += answer.count > 0;
+        }
+    }
+    EXPECT_GE(suggested, 4u) << "the misspelt words get suggestions";
+    EXPECT_GE(found, 6u);
 }
 
 // Where the reference data is found: $AIDES_DATA_DIR, else the data of the installed tree the

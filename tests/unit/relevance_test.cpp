@@ -249,6 +249,35 @@ TEST(Concepts, BroadWordsFindTheNarrowerThingsTheyCover) {
     EXPECT_LT(rank_of(heat_pump, "renovation"), heat_pump.results.size());
 }
 
+TEST(Concepts, ANounAndItsAdjectiveFindEachOther) {
+    // Snowball keeps `culture`/`culturel`, `sport`/`sportif`, `commerce`/`commercial` apart;
+    // the dictionary's derivations (`culture, culturel`...) join them both ways, as words of
+    // equal weight: each finds the other's aids among its full matches, and nothing else.
+    auto built = small({
+        R"({"id": "venues", "name": "Construire des équipements culturels", "perimeter": "country:FRA", "description": "Salles de spectacle."})",
+        R"({"id": "arts", "name": "Soutenir la culture en milieu rural", "perimeter": "country:FRA", "description": "Résidences d'artistes."})",
+        R"({"id": "stadium", "name": "Rénover les installations sportives", "perimeter": "country:FRA", "description": "Vestiaires et tribunes."})",
+        R"({"id": "clubs", "name": "Développer le sport pour tous", "perimeter": "country:FRA", "description": "Clubs."})",
+        R"({"id": "shops", "name": "Revitaliser l'offre commerciale", "perimeter": "country:FRA", "description": "Boutiques vacantes."})",
+        R"({"id": "roads", "name": "Entretenir la voirie", "perimeter": "country:FRA", "description": "Chaussées."})",
+    });
+    auto full = [&](const std::string& query) {
+        std::set<std::string> out;
+        for (const auto& hit : search(*built, query).results)
+            if (!hit.partial) out.insert(hit.aid.id);
+        return out;
+    };
+    EXPECT_EQ(full("culture"), (std::set<std::string>{"arts", "venues"}));
+    EXPECT_EQ(full("culturel"), (std::set<std::string>{"arts", "venues"}));
+    EXPECT_EQ(full("sport"), (std::set<std::string>{"clubs", "stadium"}));
+    EXPECT_EQ(full("sportif"), (std::set<std::string>{"clubs", "stadium"}));
+    EXPECT_EQ(full("commerce"), (std::set<std::string>{"shops"}));
+    // Equal weight: the adjective's aid is not held below the noun's by a related term's half.
+    SearchResponse culture = search(*built, "culture");
+    ASSERT_EQ(culture.results.size(), 2u);
+    EXPECT_GT(culture.results[1].score, 0.5) << culture.results[1].aid.id;
+}
+
 TEST(Concepts, TaxonomyNamesFindTheAidsFiledUnderThemBelowTextMatches) {
     // Aids filed under a category or programme whose own text lacks the words are found, after
     // an aid that names them.

@@ -245,8 +245,10 @@ struct Geography::Data {
     std::map<std::string, std::size_t, std::less<>> region_communes;  // number of communes per region
     std::size_t mainland_communes = 0;
 
-    // Name and postcode look-ups are built on first use: most runs never need them.
-    mutable std::once_flag lookup_once;
+    // Name and postcode look-ups are built on first use, each on its own: most runs need none,
+    // and a commune given by its code needs the postcodes (five digits may be both) but not the
+    // names, which cost the most to build (a folded key per commune and former commune).
+    mutable std::once_flag names_once, postcodes_once, perimeter_names_once;
     // Sorted (hash of the name key, commune) and (postcode as a number, commune): sorting
     // integers rather than 35,000 strings makes building them twice as fast.
     mutable std::vector<std::pair<std::size_t, std::uint32_t>> by_name;
@@ -350,9 +352,25 @@ struct Geography::Data {
         std::unordered_map<std::string_view, EpciRecord*> epci_of;
         epci_of.reserve(epcis.size());
         for (auto& [code, e] : epcis) epci_of.emplace(code, &e);
+        // Communes in code order come in runs of one department (and region): each run's
+        // counters are looked up once, not once per commune (a tenth of a search's start-up).
+        std::string_view last_department, last_region;
+        std::size_t* department_count = nullptr;
+        std::size_t* region_count = nullptr;
         for (const CommuneRecord& c : communes) {
-            if (auto d = departments.find(c.department); d != departments.end()) ++d->second.communes;
-            if (!c.region.empty()) ++region_communes[std::string(c.region)];
+            if (c.department != last_department) {  // never empty (parse_text)
+                auto d = departments.find(c.department);
+                department_count = d != departments.end() ? &d->second.communes : nullptr;
+                last_department = c.department;
+            }
+            if (department_count) ++*department_count;
+            if (!c.region.empty()) {
+                if (c.region != last_region) {
+                    region_count = &region_communes[std::string(c.region)];
+                    last_region = c.region;
+                }
+                ++*region_count;
+            }
             if (!c.overseas) ++mainland_communes;
             if (c.epci.empty()) continue;
             auto it = epci_of.find(c.epci);
@@ -369,34 +387,45 @@ struct Geography::Data {
         }
     }
 
-    void build_lookups() const {
-        std::call_once(lookup_once, [this] {
+    void build_name_lookup() const {
+        std::call_once(names_once, [this] {
             by_name.reserve(communes.size());
-            by_postcode.reserve(communes.size() + communes.size() / 8);
-            for (const CommuneRecord& c : communes) {
-                by_name.emplace_back(std::hash<std::string>{}(name_key(c.name)), index_of(c));
-                for (std::string_view rest = c.postcodes; !rest.empty();) {
-                    std::size_t space = rest.find(' ');
-                    if (auto number = postcode_number(rest.substr(0, space))) by_postcode.emplace_back(*number, index_of(c));
-                    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
-                }
-            }
+            for (const CommuneRecord& c : communes) by_name.emplace_back(std::hash<std::string>{}(name_key(c.name)), index_of(c));
             for (const FormerRecord& f : formers)
                 if (!f.name.empty())
                     former_by_name.emplace_back(std::hash<std::string>{}(name_key(f.name)),
                                                 static_cast<std::uint32_t>(&f - formers.data()));
             std::sort(former_by_name.begin(), former_by_name.end());
             std::sort(by_name.begin(), by_name.end());
+        });
+    }
+
+    void build_postcode_lookup() const {
+        std::call_once(postcodes_once, [this] {
+            by_postcode.reserve(communes.size() + communes.size() / 8);
+            for (const CommuneRecord& c : communes) {
+                for (std::string_view rest = c.postcodes; !rest.empty();) {
+                    std::size_t space = rest.find(' ');
+                    if (auto number = postcode_number(rest.substr(0, space))) by_postcode.emplace_back(*number, index_of(c));
+                    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
+                }
+            }
             std::sort(by_postcode.begin(), by_postcode.end());
+        });
+    }
+
+    const std::map<std::pair<Scale, std::string>, std::string>& perimeter_names() const {
+        std::call_once(perimeter_names_once, [this] {
             for (const auto& [code, name] : regions) perimeter_by_name[{Scale::region, name_key(name)}] = code;
             for (const auto& [code, d] : departments) perimeter_by_name[{Scale::department, name_key(d.name)}] = code;
             for (const auto& [code, e] : epcis) perimeter_by_name[{Scale::epci, name_key(e.name)}] = code;
         });
+        return perimeter_by_name;
     }
 
     // Communes whose name key is `key`, in code order.
     std::vector<std::uint32_t> named(const std::string& key) const {
-        build_lookups();
+        build_name_lookup();
         std::vector<std::uint32_t> out;
         std::size_t hash = std::hash<std::string>{}(key);
         auto it = std::lower_bound(by_name.begin(), by_name.end(), std::make_pair(hash, std::uint32_t{0}));
@@ -407,7 +436,7 @@ struct Geography::Data {
 
     // Former communes whose name key is `key`.
     std::vector<const FormerRecord*> formerly_named(const std::string& key) const {
-        build_lookups();
+        build_name_lookup();
         std::vector<const FormerRecord*> out;
         std::size_t hash = std::hash<std::string>{}(key);
         auto it = std::lower_bound(former_by_name.begin(), former_by_name.end(), std::make_pair(hash, std::uint32_t{0}));
@@ -427,7 +456,7 @@ struct Geography::Data {
 
     // Communes of a postcode, in code order.
     std::vector<std::uint32_t> with_postcode(std::string_view postcode) const {
-        build_lookups();
+        build_postcode_lookup();
         std::vector<std::uint32_t> out;
         auto number = postcode_number(postcode);
         if (!number) return out;
@@ -926,9 +955,8 @@ CommuneResolution Geography::resolve(std::string_view query) const {
         std::string code = upper(text);
         if (code.size() == 1 && std::isdigit(static_cast<unsigned char>(code[0]))) code = "0" + code;
         if (data.departments.count(code)) return code;
-        data.build_lookups();
-        if (auto it = data.perimeter_by_name.find({Scale::department, name_key(text)}); it != data.perimeter_by_name.end())
-            return it->second;
+        const auto& perimeter_names = data.perimeter_names();
+        if (auto it = perimeter_names.find({Scale::department, name_key(text)}); it != perimeter_names.end()) return it->second;
         return "";
     };
     std::string name(input), department;
@@ -1055,9 +1083,8 @@ std::optional<Perimeter> Geography::find_by_name(Scale scale, std::string_view n
         if (found.size() == 1) return Perimeter{scale, std::string(data_->communes[found.front()].code)};
         return std::nullopt;
     }
-    data_->build_lookups();
-    if (auto it = data_->perimeter_by_name.find({scale, key}); it != data_->perimeter_by_name.end())
-        return Perimeter{scale, it->second};
+    const auto& perimeter_names = data_->perimeter_names();
+    if (auto it = perimeter_names.find({scale, key}); it != perimeter_names.end()) return Perimeter{scale, it->second};
     if (scale == Scale::mainland || scale == Scale::overseas || scale == Scale::country || scale == Scale::continent) {
         Perimeter fixed{scale, scale == Scale::mainland ? "FRA-MET" : scale == Scale::overseas ? "FRA-OM"
                                                       : scale == Scale::country ? "FRA" : "EU"};

@@ -144,6 +144,11 @@ struct Index::Impl {
     // Metadata to write with the next transaction (new geography, taxonomy, lists...).
     std::vector<std::pair<std::string, std::string>> pending_metadata;
     bool created = false;  // nothing had been committed to it when it was opened
+    // The spelling words of the stored documents with their counts, added to Xapian once per
+    // transaction: one add_spelling per word rather than one per word of each aid (Xapian keeps
+    // its own pending counts in a std::map, a dozen string comparisons per call on the writer's
+    // thread). The spelling table is the same: it holds the sums either way.
+    std::unordered_map<std::string, Xapian::termcount> pending_spelling;
 
     // One transaction: `body` writes, then it commits unless `keep` says no. Nothing of a
     // cancelled or failed transaction reaches the disk.
@@ -151,18 +156,22 @@ struct Index::Impl {
     bool transaction(Body&& body) {
         return store::translate_errors(dir, [&] {
             db.begin_transaction(true);
+            pending_spelling.clear();
             try {
                 for (const auto& [key, value] : pending_metadata) db.set_metadata(key, value);
                 db.set_metadata(schema::meta_format, std::to_string(index_format_version));
                 bool keep = body();
                 if (!keep) {
+                    pending_spelling.clear();
                     db.cancel_transaction();
                     return false;
                 }
+                add_pending_spelling();
                 db.commit_transaction();
                 pending_metadata.clear();
                 return true;
             } catch (...) {
+                pending_spelling.clear();
                 try {
                     db.cancel_transaction();
                 } catch (const Xapian::Error&) {
@@ -246,8 +255,16 @@ struct Index::Impl {
         bool existed = !fresh && db.term_exists(id_term);
         if (existed) db.replace_document(id_term, *entry.doc);
         else db.add_document(*entry.doc);
-        for (const auto& [word, count] : entry.spelling) db.add_spelling(word, count);
+        for (const auto& [word, count] : entry.spelling) pending_spelling[word] += count;
         return existed;
+    }
+
+    // In word order, so that Xapian's pending map grows at its end.
+    void add_pending_spelling() {
+        std::vector<std::pair<std::string_view, Xapian::termcount>> words(pending_spelling.begin(), pending_spelling.end());
+        std::sort(words.begin(), words.end());
+        for (const auto& [word, count] : words) db.add_spelling(std::string(word), count);
+        pending_spelling.clear();
     }
 
     IngestReport run(const std::vector<std::string>& inputs, const IngestOptions& options, bool sync) {

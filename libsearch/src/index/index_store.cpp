@@ -123,8 +123,8 @@ std::string packed(std::string_view text) {
     return out;
 }
 
-std::string unpacked(const std::string& stored, const std::string& dir, const char* what) {
-    if (stored.compare(0, packed_marker.size(), packed_marker) != 0) return stored;
+std::string unpacked(std::string stored, const std::string& dir, const char* what) {
+    if (stored.compare(0, packed_marker.size(), packed_marker) != 0) return stored;  // moved, not copied
     const std::size_t header = packed_marker.size() + 8;
     if (stored.size() < header) throw IndexError(dir + ": corrupt index: truncated " + what + " metadata");
     std::uint64_t length = 0;

@@ -54,11 +54,11 @@ Catalogue load_catalogue(const Xapian::Database& db, const std::string& dir, con
 void load_adhoc(const Xapian::Database& db, Geography& geography);
 
 /** Metadata text as stored: zlib-compressed behind a marker (the geography, 2 MB as text, is a
- *  quarter of that). */
+ *  quarter of that; unpacking it costs a one-shot search 5-8 ms, see docs/benchmarks.md). */
 std::string packed(std::string_view text);
-/** The text of stored metadata: unpacked, or as is when it was stored plain (older indexes).
+/** The text of stored metadata: unpacked, or as is (moved) when it was stored plain (older indexes).
  *  Throws IndexError naming `dir` and `what` when it cannot be unpacked. */
-std::string unpacked(const std::string& stored, const std::string& dir, const char* what);
+std::string unpacked(std::string stored, const std::string& dir, const char* what);
 
 /** The geography at `path`: a geography.tsv, or an npm data/ directory converted on the fly. */
 Geography load_geography(const std::string& path);
